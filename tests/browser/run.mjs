@@ -117,7 +117,8 @@ async function main() {
       }
       server = await startStaticServer(options.dist);
       baseUrl = server.url;
-      console.log(`serving ${path.relative(process.cwd(), options.dist) || '.'} at ${baseUrl} (pid ${server.pid})`);
+      const shown = path.relative(process.cwd(), options.dist);
+      console.log(`serving ${shown && !shown.startsWith('..') ? shown : options.dist} at ${baseUrl} (pid ${server.pid})`);
     }
 
     browser = await launchBrowser();
