@@ -9,6 +9,8 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
 MAKEFLAGS += --no-print-directory
+# The steps of `make test` depend on each other's order (build before browser test).
+.NOTPARALLEL:
 
 # Tools installed by scripts/setup.sh: cargo-installed ones and wasm-opt from
 # npm binaryen in .tools/ (first, so Debian's broken binaryen is never used).
