@@ -1,0 +1,573 @@
+//! The cluster: store, simulated clock, seeded randomness, registry and controller
+//! state in one value. It is the only writer of the store: controllers read it and
+//! hand back [`Changes`], which the cluster applies like an API server would.
+
+use super::controllers::{self, Changes, Ctx, Op};
+use super::explain::{Cause, ObjRef};
+use super::kinds::*;
+use super::meta::{ObjectMeta, OwnerReference};
+use super::object::{Kind, Object, Resource};
+use super::quantity::Quantity;
+use super::registry::Registry;
+use super::rng::Rng;
+use super::store::{HasTable, Store};
+use super::time::SimTime;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// How many causes are kept; older ones fall off, as old Events do.
+pub const CAUSE_CAPACITY: usize = 20_000;
+/// How far `settle` runs simulated time at most before giving up on quiet.
+pub const SETTLE_LIMIT_MS: u64 = 15 * 60 * 1000;
+/// `settle` stops once nothing has happened for this long and nothing is due sooner.
+pub const QUIET_MS: u64 = 60 * 1000;
+/// Controller passes at one instant before the cluster stops and reports a loop.
+const MAX_PASSES_PER_INSTANT: usize = 64;
+
+/// The shape of a node added to the cluster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeShape {
+    /// CPU in millicores.
+    pub cpu_millis: i64,
+    /// Memory in bytes.
+    pub memory_bytes: i64,
+    /// Maximum pods.
+    pub pods: i64,
+}
+
+impl Default for NodeShape {
+    /// 4 CPU, 8Gi memory, 110 pods: a fresh kubeplay node.
+    fn default() -> Self {
+        NodeShape {
+            cpu_millis: 4000,
+            memory_bytes: 8 << 30,
+            pods: 110,
+        }
+    }
+}
+
+/// The whole simulated cluster. Serializes completely: a snapshot restores exactly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cluster {
+    seed: u64,
+    now: SimTime,
+    rng: Rng,
+    /// Every API object.
+    pub store: Store,
+    /// Images that can be pulled.
+    pub registry: Registry,
+    causes: VecDeque<Cause>,
+    timers: BTreeSet<SimTime>,
+    /// Controller-private state (kubelet runtimes, scheduler memory, allocators).
+    pub state: controllers::State,
+    event_index: BTreeMap<String, (String, String)>,
+    event_seq: u64,
+    node_count: u32,
+}
+
+impl Cluster {
+    /// A fresh cluster from `seed`: three Ready nodes (`node-1`..`node-3`, 4 CPU, 8Gi, 110 pods),
+    /// the system namespaces and the `kubernetes` Service.
+    pub fn new(seed: u64) -> Self {
+        let mut c = Cluster {
+            seed,
+            now: SimTime::ZERO,
+            rng: Rng::new(seed),
+            store: Store::default(),
+            registry: Registry::default(),
+            causes: VecDeque::new(),
+            timers: BTreeSet::new(),
+            state: controllers::State::default(),
+            event_index: BTreeMap::new(),
+            event_seq: 0,
+            node_count: 0,
+        };
+        for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+            c.create(Object::Namespace(Namespace {
+                metadata: ObjectMeta {
+                    name: ns.into(),
+                    labels: [("kubernetes.io/metadata.name".to_string(), ns.to_string())].into(),
+                    ..Default::default()
+                },
+                spec: NamespaceSpec {
+                    finalizers: vec!["kubernetes".into()],
+                },
+                status: NamespaceStatus {
+                    phase: Some("Active".into()),
+                },
+            }));
+        }
+        for i in 1..=3 {
+            c.add_node(&format!("node-{i}"), NodeShape::default())
+                .expect("fresh node names are free");
+        }
+        controllers::service::create_kubernetes_service(&mut c);
+        c
+    }
+
+    /// The seed this cluster was made from.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The simulated time now.
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// The seeded generator, for callers acting as the API server (name suffixes).
+    pub fn rng(&mut self) -> &mut Rng {
+        &mut self.rng
+    }
+
+    /// Recorded causes, oldest first.
+    pub fn causes(&self) -> impl DoubleEndedIterator<Item = &Cause> + ExactSizeIterator {
+        self.causes.iter()
+    }
+
+    /// The next time a controller asked to be woken, if any.
+    pub fn next_timer(&self) -> Option<SimTime> {
+        self.timers.iter().next().copied()
+    }
+
+    /// Adds a Ready worker node.
+    pub fn add_node(&mut self, name: &str, shape: NodeShape) -> Result<(), String> {
+        if self.store.get::<Node>("", name).is_some() {
+            return Err(format!(
+                "Error from server (AlreadyExists): nodes \"{name}\" already exists"
+            ));
+        }
+        if let Some(e) = super::meta::dns1123_subdomain_error(name) {
+            return Err(format!(
+                "The Node \"{name}\" is invalid: metadata.name: Invalid value: \"{name}\": {e}"
+            ));
+        }
+        self.node_count += 1;
+        let n = self.node_count;
+        let res = |cpu: i64, mem: i64, pods: i64| -> BTreeMap<String, Quantity> {
+            [
+                ("cpu".to_string(), Quantity::from_millis(cpu)),
+                (
+                    "ephemeral-storage".to_string(),
+                    Quantity::parse("100Gi").expect("valid"),
+                ),
+                ("memory".to_string(), Quantity::from_bytes(mem)),
+                (
+                    "pods".to_string(),
+                    Quantity::parse(&pods.to_string()).expect("valid"),
+                ),
+            ]
+            .into()
+        };
+        let labels = [
+            ("beta.kubernetes.io/arch", "amd64"),
+            ("beta.kubernetes.io/os", "linux"),
+            ("kubernetes.io/arch", "amd64"),
+            ("kubernetes.io/hostname", name),
+            ("kubernetes.io/os", "linux"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let t = self.now.rfc3339();
+        let cond = |type_: &str, status: &str, reason: &str, message: &str| Condition {
+            type_: type_.into(),
+            status: status.into(),
+            reason: Some(reason.into()),
+            message: Some(message.into()),
+            last_transition_time: Some(t.clone()),
+            last_heartbeat_time: Some(t.clone()),
+            ..Default::default()
+        };
+        let node = Node {
+            metadata: ObjectMeta {
+                name: name.into(),
+                labels,
+                annotations: [("node.alpha.kubernetes.io/ttl".to_string(), "0".to_string())].into(),
+                ..Default::default()
+            },
+            spec: NodeSpec {
+                pod_cidr: Some(format!("10.244.{n}.0/24")),
+                ..Default::default()
+            },
+            status: NodeStatus {
+                capacity: res(shape.cpu_millis, shape.memory_bytes, shape.pods),
+                allocatable: res(shape.cpu_millis, shape.memory_bytes, shape.pods),
+                conditions: vec![
+                    cond(
+                        "MemoryPressure",
+                        "False",
+                        "KubeletHasSufficientMemory",
+                        "kubelet has sufficient memory available",
+                    ),
+                    cond(
+                        "DiskPressure",
+                        "False",
+                        "KubeletHasNoDiskPressure",
+                        "kubelet has no disk pressure",
+                    ),
+                    cond(
+                        "PIDPressure",
+                        "False",
+                        "KubeletHasSufficientPID",
+                        "kubelet has sufficient PID available",
+                    ),
+                    cond(
+                        "Ready",
+                        "True",
+                        "KubeletReady",
+                        "kubelet is posting ready status",
+                    ),
+                ],
+                addresses: vec![
+                    NodeAddress {
+                        type_: "InternalIP".into(),
+                        address: format!("172.18.0.{}", n + 1),
+                    },
+                    NodeAddress {
+                        type_: "Hostname".into(),
+                        address: name.into(),
+                    },
+                ],
+                node_info: [
+                    ("architecture", "amd64"),
+                    ("containerRuntimeVersion", "containerd://1.7.24"),
+                    ("kernelVersion", "6.1.0-28-amd64"),
+                    ("kubeProxyVersion", "v1.32.0"),
+                    ("kubeletVersion", "v1.32.0"),
+                    ("operatingSystem", "linux"),
+                    ("osImage", "Debian GNU/Linux 12 (bookworm)"),
+                ]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            },
+        };
+        self.create(Object::Node(node));
+        let mut out = Changes::default();
+        let node_ref = ObjRef::new("Node", "", name);
+        out.node_event(name, "Normal", "Starting", "Starting kubelet.", "kubelet");
+        out.node_event(
+            name,
+            "Normal",
+            "NodeReady",
+            &format!("Node {name} status is now: NodeReady"),
+            "kubelet",
+        );
+        out.cause("kubelet", node_ref, None, format!("Node {name} joined the cluster with {} CPU and {} memory; the scheduler can place pods on it.", Quantity::from_millis(shape.cpu_millis), Quantity::from_bytes(shape.memory_bytes)));
+        self.apply_changes(out);
+        Ok(())
+    }
+
+    /// Creates an object as the API server does: uid, creation time, resource version,
+    /// generation for kinds that track it, a name from `generateName`, and pod admission.
+    pub fn create(&mut self, mut obj: Object) -> Object {
+        if obj.meta().name.is_empty() {
+            if let Some(prefix) = obj.meta().generate_name.clone() {
+                let kind = obj.kind_name().to_string();
+                obj.meta_mut().name = self.unique_name(&prefix, &kind);
+            }
+        }
+        let now = self.now.rfc3339();
+        let uid = self.rng.uuid();
+        let tracks_generation = matches!(
+            obj.kind(),
+            Some(Kind::Deployment | Kind::ReplicaSet | Kind::HorizontalPodAutoscaler)
+        ) || matches!(&obj, Object::Other(_));
+        let meta = obj.meta_mut();
+        meta.uid = uid;
+        meta.creation_timestamp = Some(now);
+        meta.deletion_timestamp = None;
+        meta.generation = tracks_generation.then_some(1);
+        if let Object::Pod(p) = &mut obj {
+            super::defaults::admit_pod(p);
+        }
+        self.store.put_object(obj.clone());
+        let m = obj.meta();
+        self.store
+            .get_object(obj.kind_name(), &m.namespace, &m.name)
+            .unwrap_or(obj)
+    }
+
+    /// `prefix` plus five random characters, unused among objects of `kind`.
+    pub fn unique_name(&mut self, prefix: &str, kind: &str) -> String {
+        // The API server cuts the base so the name fits in 63 characters.
+        let base: String = prefix.chars().take(58).collect();
+        loop {
+            let name = format!("{base}{}", self.rng.k8s_suffix(5));
+            let ns_probe = |ns: &str| self.store.get_object(kind, ns, &name).is_some();
+            if !self.store.namespaces.keys().any(|(_, ns)| ns_probe(ns)) && !ns_probe("") {
+                return name;
+            }
+        }
+    }
+
+    /// Deletes an object as `kubectl delete` asks the API server to: bound pods
+    /// terminate gracefully, namespaces start Terminating, everything else goes at once
+    /// and garbage collection removes its dependents.
+    pub fn delete(
+        &mut self,
+        kind: &str,
+        ns: &str,
+        name: &str,
+        grace: Option<i64>,
+    ) -> Result<(), String> {
+        let mut out = Changes::default();
+        out.ops.push(Op::Delete(ObjRef::new(kind, ns, name), grace));
+        if self.store.get_object(kind, ns, name).is_none() {
+            return Err(not_found(kind, name));
+        }
+        self.apply_changes(out);
+        Ok(())
+    }
+
+    /// Replaces a stored object with `obj` (user updates: apply, scale, label, cordon).
+    pub fn update(&mut self, obj: Object) -> bool {
+        self.store.put_object(obj)
+    }
+
+    /// Records a cause on behalf of a user action (kubectl, chaos buttons).
+    pub fn explain(&mut self, actor: &str, object: ObjRef, message: String) {
+        let mut out = Changes::default();
+        out.cause(actor, object, None, message);
+        self.apply_changes(out);
+    }
+
+    /// Applies what controllers asked for, in order. Returns whether the store changed.
+    pub fn apply_changes(&mut self, changes: Changes) -> bool {
+        let mut changed = false;
+        for op in changes.ops {
+            match op {
+                Op::Create(obj) => {
+                    self.create(obj);
+                    changed = true;
+                }
+                Op::Update(obj) => changed |= self.store.put_object(obj),
+                Op::Delete(r, grace) => changed |= self.delete_now(&r, grace),
+                Op::Remove(r) => {
+                    changed |= self
+                        .store
+                        .remove_object(&r.kind, &r.namespace, &r.name)
+                        .is_some()
+                }
+                Op::Event(e) => {
+                    self.record_event(e);
+                    changed = true;
+                }
+                Op::Cause(c) => {
+                    if self.causes.len() == CAUSE_CAPACITY {
+                        self.causes.pop_front();
+                    }
+                    self.causes.push_back(Cause { at: self.now, ..c });
+                }
+                Op::WakeAt(t) => {
+                    if t > self.now {
+                        self.timers.insert(t);
+                    }
+                }
+            }
+        }
+        changed
+    }
+
+    fn delete_now(&mut self, r: &ObjRef, grace: Option<i64>) -> bool {
+        match r.kind.as_str() {
+            "Pod" => {
+                let Some(mut pod) = self.store.get::<Pod>(&r.namespace, &r.name).cloned() else {
+                    return false;
+                };
+                let grace = grace
+                    .unwrap_or_else(|| pod.spec.termination_grace_period_seconds.unwrap_or(30))
+                    .max(0);
+                let kubelet_alive = pod
+                    .spec
+                    .node_name
+                    .as_ref()
+                    .is_some_and(|n| self.store.get::<Node>("", n).is_some());
+                if grace == 0
+                    || !kubelet_alive
+                    || pod
+                        .status
+                        .phase
+                        .as_deref()
+                        .is_some_and(|p| p == "Succeeded" || p == "Failed")
+                {
+                    return self.store.remove::<Pod>(&r.namespace, &r.name).is_some();
+                }
+                if pod.metadata.is_deleting() {
+                    return false;
+                }
+                pod.metadata.deletion_timestamp = Some(self.now.plus_secs(grace as u64).rfc3339());
+                pod.metadata.deletion_grace_period_seconds = Some(grace);
+                self.store.put(pod)
+            }
+            "Namespace" => {
+                let Some(mut ns) = self.store.get::<Namespace>("", &r.name).cloned() else {
+                    return false;
+                };
+                if ns.metadata.is_deleting() {
+                    return false;
+                }
+                ns.metadata.deletion_timestamp = Some(self.now.rfc3339());
+                ns.status.phase = Some("Terminating".into());
+                self.store.put(ns)
+            }
+            kind => self
+                .store
+                .remove_object(kind, &r.namespace, &r.name)
+                .is_some(),
+        }
+    }
+
+    fn record_event(&mut self, e: controllers::EventSpec) {
+        let key = format!(
+            "{}\u{0}{}\u{0}{}\u{0}{}",
+            e.involved.uid, e.reason, e.message, e.component
+        );
+        let now = self.now.rfc3339();
+        if let Some((ns, name)) = self.event_index.get(&key) {
+            if let Some(mut ev) = self.store.get::<Event>(ns, name).cloned() {
+                ev.count += 1;
+                ev.last_timestamp = Some(now);
+                self.store.put(ev);
+                return;
+            }
+        }
+        self.event_seq += 1;
+        let nanos = self.now.0 * 1_000_000 + self.event_seq % 1_000_000;
+        let ns = if e.involved.namespace.is_empty() {
+            "default".to_string()
+        } else {
+            e.involved.namespace.clone()
+        };
+        let name = format!("{}.{:x}", e.involved.name, 0x1810_0000_0000_0000u64 + nanos);
+        let event = Event {
+            metadata: ObjectMeta {
+                name: name.clone(),
+                namespace: ns.clone(),
+                ..Default::default()
+            },
+            involved_object: e.involved,
+            reason: e.reason,
+            message: e.message,
+            type_: e.type_.to_string(),
+            source: EventSource {
+                component: Some(e.component.clone()),
+                host: e.host.clone(),
+            },
+            first_timestamp: Some(now.clone()),
+            last_timestamp: Some(now),
+            count: 1,
+            reporting_component: e.component,
+            reporting_instance: e.host.unwrap_or_default(),
+        };
+        self.create(Object::Event(event));
+        self.event_index.insert(key, (ns, name));
+    }
+
+    /// Runs every controller once at the current instant. Returns whether anything changed.
+    pub fn reconcile_once(&mut self) -> bool {
+        // Controllers are level-triggered and ask again every pass for the wake-ups they
+        // still need, so the timers are exactly the last pass's requests: no stale ones.
+        self.timers.clear();
+        let mut changed = false;
+        for controller in controllers::ORDER {
+            let mut out = Changes::default();
+            {
+                let mut ctx = Ctx {
+                    store: &self.store,
+                    now: self.now,
+                    registry: &self.registry,
+                    state: &mut self.state,
+                    rng: &mut self.rng,
+                    out: &mut out,
+                };
+                controller(&mut ctx);
+            }
+            changed |= self.apply_changes(out);
+        }
+        changed
+    }
+
+    /// Runs controllers at the current instant until nothing changes (bounded).
+    pub fn step(&mut self) -> bool {
+        let mut any = false;
+        for _ in 0..MAX_PASSES_PER_INSTANT {
+            if !self.reconcile_once() {
+                break;
+            }
+            any = true;
+        }
+        any
+    }
+
+    /// Advances simulated time by `ms`, waking controllers at each timer on the way.
+    pub fn advance(&mut self, ms: u64) {
+        let target = self.now.plus_ms(ms);
+        self.step();
+        while let Some(t) = self.next_timer().filter(|t| *t <= target) {
+            self.timers.remove(&t);
+            self.now = self.now.max(t);
+            self.step();
+        }
+        self.now = target;
+        self.step();
+    }
+
+    /// Advances time until the cluster is quiet: nothing changed and nothing is due
+    /// within [`QUIET_MS`], or [`SETTLE_LIMIT_MS`] passed. Returns the simulated
+    /// milliseconds it took. A crash-looping pod or a pending progress deadline does not
+    /// keep it running for minutes: what matters is that nothing happens soon.
+    pub fn settle(&mut self) -> u64 {
+        let start = self.now;
+        let mut last_change = self.now;
+        self.step();
+        while let Some(t) = self.next_timer() {
+            if t.since(start) > SETTLE_LIMIT_MS || t.since(last_change) > QUIET_MS {
+                break;
+            }
+            self.timers.remove(&t);
+            self.now = self.now.max(t);
+            if self.step() {
+                last_change = self.now;
+            }
+        }
+        self.now.since(start)
+    }
+
+    /// The whole cluster as JSON: store, clock, seed state, timers, controller state.
+    pub fn snapshot(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Restores a cluster from [`Cluster::snapshot`] output.
+    pub fn restore(snapshot: &str) -> Result<Cluster, String> {
+        serde_json::from_str(snapshot).map_err(|e| format!("snapshot cannot be read: {e}"))
+    }
+}
+
+/// `Error from server (NotFound): pods "x" not found`.
+pub fn not_found(kind: &str, name: &str) -> String {
+    let plural = super::object::kind_info(kind).map_or_else(
+        || format!("{}s", kind.to_ascii_lowercase()),
+        |k| k.qualified_plural(),
+    );
+    format!("Error from server (NotFound): {plural} \"{name}\" not found")
+}
+
+/// An owner reference marking `owner` as the controller of a dependent.
+pub fn controller_ref<T: Resource>(owner: &T) -> OwnerReference {
+    OwnerReference {
+        api_version: T::KIND.info().api_version(),
+        kind: T::KIND.info().kind.into(),
+        name: owner.meta().name.clone(),
+        uid: owner.meta().uid.clone(),
+        controller: Some(true),
+        block_owner_deletion: Some(true),
+    }
+}
+
+/// The typed object `T` at `ns`/`name`, cloned.
+pub fn get_cloned<T: HasTable>(store: &Store, ns: &str, name: &str) -> Option<T> {
+    store.get::<T>(ns, name).cloned()
+}

@@ -1,0 +1,318 @@
+//! The ReplicaSet controller: `sync_replica_set` -> claim pods -> `manage_replicas` ->
+//! `calculate_status`, after pkg/controller/replicaset/replica_set.go.
+
+use super::{obj_ref, Ctx};
+use crate::engine::cluster::controller_ref;
+use crate::engine::kinds::{find_condition, Pod, ReplicaSet};
+use crate::engine::meta::ObjectMeta;
+use crate::engine::store::Store;
+use crate::engine::time::SimTime;
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+/// At most this many pods are created or deleted per sync (`BurstReplicas`).
+pub const BURST_REPLICAS: usize = 500;
+
+/// Pods by the uid of their controlling owner, plus the orphans; built once per pass.
+pub struct PodIndex<'a> {
+    /// Owned pods by owner uid.
+    pub by_owner: BTreeMap<&'a str, Vec<&'a Pod>>,
+    /// Active pods with no controller.
+    pub orphans: Vec<&'a Pod>,
+}
+
+impl<'a> PodIndex<'a> {
+    /// Indexes every pod in the store.
+    pub fn build(store: &'a Store) -> Self {
+        let mut by_owner: BTreeMap<&str, Vec<&Pod>> = BTreeMap::new();
+        let mut orphans = Vec::new();
+        for pod in store.pods.values() {
+            match pod.metadata.controller_ref() {
+                Some(r) => by_owner.entry(r.uid.as_str()).or_default().push(pod),
+                None if pod.is_active() => orphans.push(pod),
+                None => {}
+            }
+        }
+        PodIndex { by_owner, orphans }
+    }
+}
+
+/// One pass over every ReplicaSet.
+pub fn reconcile(ctx: &mut Ctx) {
+    let store = ctx.store;
+    let index = PodIndex::build(store);
+    for rs in store.replicasets.values() {
+        if rs.metadata.is_deleting() {
+            continue;
+        }
+        sync_replica_set(ctx, rs, &index);
+    }
+}
+
+/// Brings one ReplicaSet's pods to `spec.replicas` and writes its status.
+pub fn sync_replica_set(ctx: &mut Ctx, rs: &ReplicaSet, index: &PodIndex) {
+    let owned = index
+        .by_owner
+        .get(rs.metadata.uid.as_str())
+        .map_or(&[][..], |v| v.as_slice());
+    let mut pods: Vec<Pod> = Vec::new();
+    for pod in owned {
+        if rs.spec.selector.matches(&pod.metadata.labels) || !pod.is_active() {
+            pods.push((*pod).clone());
+        } else {
+            release(ctx, rs, pod);
+        }
+    }
+    for pod in &index.orphans {
+        if pod.metadata.namespace == rs.metadata.namespace
+            && !rs.spec.selector.is_empty()
+            && rs.spec.selector.matches(&pod.metadata.labels)
+        {
+            pods.push(adopt(ctx, rs, pod));
+        }
+    }
+    let active: Vec<&Pod> = pods.iter().filter(|p| p.is_active()).collect();
+    manage_replicas(ctx, rs, &active);
+    calculate_status(ctx, rs, &active);
+}
+
+fn adopt(ctx: &mut Ctx, rs: &ReplicaSet, pod: &Pod) -> Pod {
+    let mut adopted = pod.clone();
+    adopted.metadata.owner_references.push(controller_ref(rs));
+    ctx.out.update(adopted.clone());
+    ctx.out.cause(
+        "replicaset-controller",
+        obj_ref(pod),
+        Some(obj_ref(rs)),
+        format!(
+            "ReplicaSet {} adopts pod {}: it had no owner and its labels match the selector {}.",
+            rs.metadata.name,
+            pod.metadata.name,
+            rs.spec.selector.to_selector_string()
+        ),
+    );
+    adopted
+}
+
+fn release(ctx: &mut Ctx, rs: &ReplicaSet, pod: &Pod) {
+    let mut released = pod.clone();
+    released
+        .metadata
+        .owner_references
+        .retain(|r| r.uid != rs.metadata.uid);
+    ctx.out.update(released);
+    ctx.out.cause(
+        "replicaset-controller",
+        obj_ref(pod),
+        Some(obj_ref(rs)),
+        format!(
+            "ReplicaSet {} releases pod {}: its labels no longer match the selector {}, so it is no longer counted.",
+            rs.metadata.name,
+            pod.metadata.name,
+            rs.spec.selector.to_selector_string()
+        ),
+    );
+}
+
+/// Creates or deletes pods so the active count moves toward `spec.replicas`.
+pub fn manage_replicas(ctx: &mut Ctx, rs: &ReplicaSet, active: &[&Pod]) {
+    let want = rs.replicas().max(0) as usize;
+    let have = active.len();
+    let name = &rs.metadata.name;
+    match have.cmp(&want) {
+        Ordering::Less => {
+            let n = (want - have).min(BURST_REPLICAS);
+            for i in 0..n {
+                let pod = pod_from_template(ctx, rs);
+                ctx.out.event(
+                    rs,
+                    "Normal",
+                    "SuccessfulCreate",
+                    format!("Created pod: {}", pod.metadata.name),
+                    "replicaset-controller",
+                );
+                ctx.out.cause(
+                    "replicaset-controller",
+                    obj_ref(&pod),
+                    Some(obj_ref(rs)),
+                    format!(
+                        "ReplicaSet {name} wants {want} pods and has {}, so it creates {}.",
+                        have + i,
+                        pod.metadata.name
+                    ),
+                );
+                ctx.out.create(pod);
+            }
+        }
+        Ordering::Greater => {
+            let n = (have - want).min(BURST_REPLICAS);
+            let ranked = rank_for_deletion(active, ctx.store, ctx.now);
+            for (i, pod) in ranked.into_iter().take(n).enumerate() {
+                ctx.out.delete(pod, None);
+                ctx.out.event(
+                    rs,
+                    "Normal",
+                    "SuccessfulDelete",
+                    format!("Deleted pod: {}", pod.metadata.name),
+                    "replicaset-controller",
+                );
+                ctx.out.cause(
+                    "replicaset-controller",
+                    obj_ref(pod),
+                    Some(obj_ref(rs)),
+                    format!(
+                        "ReplicaSet {name} wants {want} pods and has {}, so it deletes {} ({}).",
+                        have - i,
+                        pod.metadata.name,
+                        deletion_reason(pod)
+                    ),
+                );
+            }
+        }
+        Ordering::Equal => {}
+    }
+}
+
+fn deletion_reason(pod: &Pod) -> &'static str {
+    if pod.spec.node_name.is_none() {
+        "it is not scheduled yet, so it goes first"
+    } else if pod.phase() == "Pending" {
+        "it is still pending, so it goes first"
+    } else if !pod.is_ready() {
+        "it is not ready, so it goes before ready pods"
+    } else {
+        "among equally healthy pods the newest goes first"
+    }
+}
+
+fn pod_from_template(ctx: &mut Ctx, rs: &ReplicaSet) -> Pod {
+    let t = &rs.spec.template;
+    let name = ctx.generate_pod_name(&format!("{}-", rs.metadata.name), &rs.metadata.namespace);
+    Pod {
+        metadata: ObjectMeta {
+            name,
+            generate_name: Some(format!("{}-", rs.metadata.name)),
+            namespace: rs.metadata.namespace.clone(),
+            labels: t.metadata.labels.clone(),
+            annotations: t.metadata.annotations.clone(),
+            owner_references: vec![controller_ref(rs)],
+            ..Default::default()
+        },
+        spec: t.spec.clone(),
+        status: crate::engine::kinds::PodStatus {
+            phase: Some("Pending".into()),
+            ..Default::default()
+        },
+    }
+}
+
+fn ready_since(pod: &Pod) -> Option<SimTime> {
+    find_condition(&pod.status.conditions, "Ready")
+        .filter(|c| c.status == "True")
+        .and_then(|c| c.last_transition_time.as_deref())
+        .and_then(SimTime::parse_rfc3339)
+}
+
+fn is_available(pod: &Pod, min_ready_secs: i32, now: SimTime) -> bool {
+    match ready_since(pod) {
+        Some(t) => min_ready_secs <= 0 || t.plus_secs(min_ready_secs as u64) <= now,
+        None => false,
+    }
+}
+
+/// Orders pods for scale-down as `ActivePodsWithRanks.Less` does: unscheduled,
+/// pending, not ready, lower deletion cost, doubled-up, recently ready, restarted,
+/// newest first.
+pub fn rank_for_deletion<'a>(pods: &[&'a Pod], _store: &Store, _now: SimTime) -> Vec<&'a Pod> {
+    let mut per_node: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in pods {
+        if let Some(n) = &p.spec.node_name {
+            *per_node.entry(n.as_str()).or_default() += 1;
+        }
+    }
+    let phase_rank = |p: &Pod| match p.phase() {
+        "Pending" => 0,
+        "Unknown" => 1,
+        "Running" => 2,
+        _ => 3,
+    };
+    let cost = |p: &Pod| {
+        p.metadata
+            .annotations
+            .get("controller.kubernetes.io/pod-deletion-cost")
+            .and_then(|v| v.parse::<i32>().ok())
+            .unwrap_or(0)
+    };
+    let rank = |p: &Pod| {
+        p.spec
+            .node_name
+            .as_deref()
+            .and_then(|n| per_node.get(n))
+            .copied()
+            .unwrap_or(0)
+    };
+    let created = |p: &Pod| {
+        p.metadata
+            .creation_timestamp
+            .as_deref()
+            .and_then(SimTime::parse_rfc3339)
+    };
+    let mut sorted = pods.to_vec();
+    sorted.sort_by(|a, b| {
+        (a.spec.node_name.is_some())
+            .cmp(&b.spec.node_name.is_some())
+            .then(phase_rank(a).cmp(&phase_rank(b)))
+            .then(a.is_ready().cmp(&b.is_ready()))
+            .then(cost(a).cmp(&cost(b)))
+            .then(rank(b).cmp(&rank(a)))
+            .then_with(|| {
+                if a.is_ready() && b.is_ready() {
+                    ready_since(b).cmp(&ready_since(a))
+                } else {
+                    Ordering::Equal
+                }
+            })
+            .then(b.restarts().cmp(&a.restarts()))
+            .then(created(b).cmp(&created(a)))
+            .then(b.metadata.name.cmp(&a.metadata.name))
+    });
+    sorted
+}
+
+/// Computes status from the active pods and writes it when it changed.
+pub fn calculate_status(ctx: &mut Ctx, rs: &ReplicaSet, active: &[&Pod]) {
+    let min_ready = rs.spec.min_ready_seconds.unwrap_or(0);
+    let template_labels = &rs.spec.template.metadata.labels;
+    let mut status = rs.status.clone();
+    status.replicas = active.len() as i32;
+    status.fully_labeled_replicas = active
+        .iter()
+        .filter(|p| {
+            template_labels
+                .iter()
+                .all(|(k, v)| p.metadata.labels.get(k) == Some(v))
+        })
+        .count() as i32;
+    status.ready_replicas = active.iter().filter(|p| p.is_ready()).count() as i32;
+    status.available_replicas = active
+        .iter()
+        .filter(|p| is_available(p, min_ready, ctx.now))
+        .count() as i32;
+    status.observed_generation = rs.metadata.generation;
+    if min_ready > 0 {
+        // Requeue when the next ready pod becomes available, as the real controller does.
+        for p in active {
+            if let Some(t) = ready_since(p) {
+                let at = t.plus_secs(min_ready as u64);
+                if at > ctx.now {
+                    ctx.out.wake_at(at);
+                }
+            }
+        }
+    }
+    if status != rs.status {
+        let mut updated = rs.clone();
+        updated.status = status;
+        ctx.out.update(updated);
+    }
+}

@@ -1,0 +1,369 @@
+//! The scheduler: binds pending pods to nodes. Filters (NodeUnschedulable,
+//! TaintToleration, NodeAffinity via nodeSelector, NodeResourcesFit), then scores
+//! (LeastAllocated, BalancedAllocation, spreading of a controller's pods), ties by name.
+
+use super::{obj_ref, Ctx};
+use crate::engine::explain::ObjRef;
+use crate::engine::kinds::{Condition, Node, Pod, Taint, Toleration};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Requests assumed for scoring when a pod asks for none (100m cpu, 200Mi memory).
+pub const DEFAULT_CPU_MILLIS: i64 = 100;
+/// See [`DEFAULT_CPU_MILLIS`].
+pub const DEFAULT_MEMORY_BYTES: i64 = 200 << 20;
+
+/// What the scheduler remembers: the last failure reported per pod, so a pod that
+/// stays unschedulable does not flood the event log.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchedulerState {
+    last_failure: BTreeMap<String, String>,
+}
+
+/// Requests placed on a node so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Millicores requested.
+    pub cpu: i64,
+    /// Bytes requested.
+    pub memory: i64,
+    /// Pods placed.
+    pub pods: i64,
+    /// Requests with defaults for request-less pods, for scoring.
+    pub cpu_nonzero: i64,
+    /// See `cpu_nonzero`.
+    pub memory_nonzero: i64,
+}
+
+/// Requests of every node, from the pods bound to it that still hold resources.
+pub fn node_usage<'a>(pods: impl Iterator<Item = &'a Pod>) -> BTreeMap<String, Usage> {
+    let mut usage: BTreeMap<String, Usage> = BTreeMap::new();
+    for pod in pods {
+        if let (Some(node), false) = (&pod.spec.node_name, pod.is_terminal()) {
+            usage.entry(node.clone()).or_default().add(pod);
+        }
+    }
+    usage
+}
+
+impl Usage {
+    fn add(&mut self, pod: &Pod) {
+        let (cpu, mem) = (
+            pod.request_millis("cpu"),
+            pod.request_millis("memory") / 1000,
+        );
+        self.cpu += cpu;
+        self.memory += mem;
+        self.pods += 1;
+        self.cpu_nonzero += if cpu == 0 { DEFAULT_CPU_MILLIS } else { cpu };
+        self.memory_nonzero += if mem == 0 { DEFAULT_MEMORY_BYTES } else { mem };
+    }
+}
+
+/// Whether some toleration of `tolerations` covers `taint`.
+pub fn tolerated(tolerations: &[Toleration], taint: &Taint) -> bool {
+    tolerations.iter().any(|t| t.tolerates(taint))
+}
+
+/// Why `node` cannot take `pod`, as the scheduler's reason strings; empty when it fits.
+pub fn filter(pod: &Pod, node: &Node, used: &Usage) -> Vec<String> {
+    let mut reasons = Vec::new();
+    if node.spec.unschedulable
+        && !tolerated(
+            &pod.spec.tolerations,
+            &Taint {
+                key: "node.kubernetes.io/unschedulable".into(),
+                effect: "NoSchedule".into(),
+                ..Default::default()
+            },
+        )
+    {
+        reasons.push("node(s) were unschedulable".to_string());
+        return reasons;
+    }
+    if let Some(t) = node.spec.taints.iter().find(|t| {
+        (t.effect == "NoSchedule" || t.effect == "NoExecute")
+            && !tolerated(&pod.spec.tolerations, t)
+    }) {
+        reasons.push(format!(
+            "node(s) had untolerated taint {{{}: {}}}",
+            t.key,
+            t.value.as_deref().unwrap_or("")
+        ));
+        return reasons;
+    }
+    if !pod
+        .spec
+        .node_selector
+        .iter()
+        .all(|(k, v)| node.metadata.labels.get(k) == Some(v))
+    {
+        reasons.push("node(s) didn't match Pod's node affinity/selector".to_string());
+        return reasons;
+    }
+    if used.pods + 1 > node.allocatable("pods") {
+        reasons.push("Too many pods".to_string());
+    }
+    let cpu = pod.request_millis("cpu");
+    if cpu > 0 && used.cpu + cpu > node.allocatable("cpu") {
+        reasons.push("Insufficient cpu".to_string());
+    }
+    let mem = pod.request_millis("memory") / 1000;
+    if mem > 0 && used.memory + mem > node.allocatable("memory") {
+        reasons.push("Insufficient memory".to_string());
+    }
+    reasons
+}
+
+/// Score of a feasible node, 0..=400: LeastAllocated + BalancedAllocation + 2 x spread.
+pub fn score(
+    pod: &Pod,
+    node: &Node,
+    used: &Usage,
+    same_owner_on_node: usize,
+    max_same_owner: usize,
+) -> i64 {
+    let cpu = pod.request_millis("cpu");
+    let mem = pod.request_millis("memory") / 1000;
+    let req_cpu = used.cpu_nonzero + if cpu == 0 { DEFAULT_CPU_MILLIS } else { cpu };
+    let req_mem = used.memory_nonzero + if mem == 0 { DEFAULT_MEMORY_BYTES } else { mem };
+    let (alloc_cpu, alloc_mem) = (
+        node.allocatable("cpu").max(1),
+        node.allocatable("memory").max(1),
+    );
+    let free = |req: i64, alloc: i64| ((alloc - req).max(0) * 100) / alloc;
+    let least = (free(req_cpu, alloc_cpu) + free(req_mem, alloc_mem)) / 2;
+    let f_cpu = req_cpu as f64 / alloc_cpu as f64;
+    let f_mem = req_mem as f64 / alloc_mem as f64;
+    let balanced = ((1.0 - (f_cpu - f_mem).abs() / 2.0) * 100.0) as i64;
+    let spread = ((max_same_owner.saturating_sub(same_owner_on_node)) * 100)
+        .checked_div(max_same_owner)
+        .map_or(100, |v| v as i64);
+    least + balanced + 2 * spread
+}
+
+/// The FailedScheduling message for per-node reasons, worded as `FitError` prints it.
+pub fn fit_error(total_nodes: usize, per_node: &[Vec<String>]) -> String {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let (mut resource_only, mut other) = (0, 0);
+    for reasons in per_node {
+        for r in reasons {
+            *counts.entry(r.as_str()).or_default() += 1;
+        }
+        if reasons
+            .iter()
+            .all(|r| r.starts_with("Insufficient") || r == "Too many pods")
+        {
+            resource_only += 1;
+        } else {
+            other += 1;
+        }
+    }
+    let mut parts: Vec<String> = counts.iter().map(|(r, n)| format!("{n} {r}")).collect();
+    parts.sort();
+    let mut msg = format!("0/{total_nodes} nodes are available: {}.", parts.join(", "));
+    let mut pre: Vec<String> = Vec::new();
+    if resource_only > 0 {
+        pre.push(format!(
+            "{resource_only} No preemption victims found for incoming pod"
+        ));
+    }
+    if other > 0 {
+        pre.push(format!("{other} Preemption is not helpful for scheduling"));
+    }
+    pre.sort();
+    if total_nodes == 0 {
+        return "no nodes available to schedule pods".into();
+    }
+    msg.push_str(&format!(
+        " preemption: 0/{total_nodes} nodes are available: {}.",
+        pre.join(", ")
+    ));
+    msg
+}
+
+/// One pass: every pending pod, oldest first, gets a node or a FailedScheduling event.
+pub fn reconcile(ctx: &mut Ctx) {
+    let store = ctx.store;
+    let mut pending: Vec<&Pod> = store
+        .pods
+        .values()
+        .filter(|p| p.spec.node_name.is_none() && !p.metadata.is_deleting() && !p.is_terminal())
+        .filter(|p| {
+            p.spec
+                .scheduler_name
+                .as_deref()
+                .is_none_or(|s| s == "default-scheduler")
+        })
+        .collect();
+    if pending.is_empty() {
+        ctx.state.scheduler.last_failure.clear();
+        return;
+    }
+    pending.sort_by(|a, b| {
+        a.metadata
+            .creation_timestamp
+            .cmp(&b.metadata.creation_timestamp)
+            .then(a.metadata.name.cmp(&b.metadata.name))
+    });
+    let mut usage = node_usage(store.pods.values());
+    // Pods of one controller per node, for spreading replicas.
+    let mut owner_on_node: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for p in store.pods.values() {
+        if let (Some(n), Some(o)) = (&p.spec.node_name, p.metadata.controller_ref()) {
+            *owner_on_node.entry((o.uid.clone(), n.clone())).or_default() += 1;
+        }
+    }
+    let nodes: Vec<&Node> = store.nodes.values().collect();
+    for pod in pending {
+        let owner = pod
+            .metadata
+            .controller_ref()
+            .map(|o| o.uid.clone())
+            .unwrap_or_default();
+        let max_same = nodes
+            .iter()
+            .map(|n| {
+                owner_on_node
+                    .get(&(owner.clone(), n.metadata.name.clone()))
+                    .copied()
+                    .unwrap_or(0)
+            })
+            .max()
+            .unwrap_or(0);
+        let mut best: Option<(i64, &Node)> = None;
+        let mut failures = Vec::new();
+        for node in &nodes {
+            let used = usage.get(&node.metadata.name).copied().unwrap_or_default();
+            let reasons = filter(pod, node, &used);
+            if !reasons.is_empty() {
+                failures.push(reasons);
+                continue;
+            }
+            let same = owner_on_node
+                .get(&(owner.clone(), node.metadata.name.clone()))
+                .copied()
+                .unwrap_or(0);
+            let s = score(pod, node, &used, same, max_same);
+            if best.is_none_or(|(b, _)| s > b) {
+                best = Some((s, node));
+            }
+        }
+        match best {
+            Some((_, node)) => {
+                let node_name = node.metadata.name.clone();
+                usage.entry(node_name.clone()).or_default().add(pod);
+                *owner_on_node.entry((owner, node_name.clone())).or_default() += 1;
+                bind(ctx, pod, &node_name, nodes.len() - failures.len());
+            }
+            None => report_failure(ctx, pod, fit_error(nodes.len(), &failures)),
+        }
+    }
+}
+
+fn bind(ctx: &mut Ctx, pod: &Pod, node: &str, feasible: usize) {
+    let mut bound = pod.clone();
+    bound.spec.node_name = Some(node.to_string());
+    bound
+        .status
+        .conditions
+        .retain(|c| c.type_ != "PodScheduled");
+    bound.status.conditions.push(Condition {
+        type_: "PodScheduled".into(),
+        status: "True".into(),
+        last_transition_time: Some(ctx.now.rfc3339()),
+        last_probe_time: Some(serde_json::Value::Null),
+        ..Default::default()
+    });
+    ctx.state.scheduler.last_failure.remove(&pod.metadata.uid);
+    ctx.out.update(bound);
+    ctx.out.event(
+        pod,
+        "Normal",
+        "Scheduled",
+        format!(
+            "Successfully assigned {}/{} to {node}",
+            pod.metadata.namespace, pod.metadata.name
+        ),
+        "default-scheduler",
+    );
+    let why = if feasible == 1 {
+        format!(
+            "The scheduler binds {} to {node}: it is the only node that fits.",
+            pod.metadata.name
+        )
+    } else {
+        format!("The scheduler binds {} to {node}: {feasible} nodes fit and {node} scored best (most room left, fewest pods of the same owner).", pod.metadata.name)
+    };
+    ctx.out.cause(
+        "default-scheduler",
+        obj_ref(pod),
+        Some(ObjRef::new("Node", "", node)),
+        why,
+    );
+}
+
+fn report_failure(ctx: &mut Ctx, pod: &Pod, message: String) {
+    if ctx.state.scheduler.last_failure.get(&pod.metadata.uid) == Some(&message) {
+        return;
+    }
+    ctx.state
+        .scheduler
+        .last_failure
+        .insert(pod.metadata.uid.clone(), message.clone());
+    let mut unschedulable = pod.clone();
+    unschedulable
+        .status
+        .conditions
+        .retain(|c| c.type_ != "PodScheduled");
+    unschedulable.status.conditions.push(Condition {
+        type_: "PodScheduled".into(),
+        status: "False".into(),
+        reason: Some("Unschedulable".into()),
+        message: Some(message.clone()),
+        last_transition_time: Some(ctx.now.rfc3339()),
+        last_probe_time: Some(serde_json::Value::Null),
+        ..Default::default()
+    });
+    ctx.out.update(unschedulable);
+    ctx.out.event(
+        pod,
+        "Warning",
+        "FailedScheduling",
+        message.clone(),
+        "default-scheduler",
+    );
+    ctx.out.cause(
+        "default-scheduler",
+        obj_ref(pod),
+        None,
+        format!(
+            "The scheduler cannot place {} and leaves it Pending: {message}",
+            pod.metadata.name
+        ),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_errors_read_like_the_scheduler() {
+        let cases: &[(usize, Vec<Vec<&str>>, &str)] = &[
+            (3, vec![vec!["Insufficient cpu"]; 3], "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod."),
+            (
+                3,
+                vec![vec!["Insufficient cpu", "Insufficient memory"], vec!["node(s) were unschedulable"], vec!["Insufficient memory"]],
+                "0/3 nodes are available: 1 Insufficient cpu, 1 node(s) were unschedulable, 2 Insufficient memory. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.",
+            ),
+        ];
+        for (total, per_node, want) in cases {
+            let per_node: Vec<Vec<String>> = per_node
+                .iter()
+                .map(|r| r.iter().map(|s| s.to_string()).collect())
+                .collect();
+            assert_eq!(fit_error(*total, &per_node), *want);
+        }
+    }
+}

@@ -1,0 +1,459 @@
+//! `kubectl apply`, `kubectl create -f`, `create deployment`, `create namespace`.
+
+use super::args::Args;
+use super::{check_flags, Input, Output};
+use crate::engine::cluster::Cluster;
+use crate::engine::diagnostic::Severity;
+use crate::engine::explain::ObjRef;
+use crate::engine::kinds::*;
+use crate::engine::manifest::parse_manifests;
+use crate::engine::meta::ObjectMeta;
+use crate::engine::object::{Object, Resource};
+use crate::engine::{defaults, validate};
+
+/// The annotation kubectl keeps the last applied manifest in.
+pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+/// Whether objects that exist are updated (`apply`) or refused (`create`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `kubectl apply`: create or update.
+    Apply,
+    /// `kubectl create`: create only.
+    Create,
+}
+
+/// `kubectl apply -f FILE`.
+pub fn apply(cluster: &mut Cluster, a: &Args, input: &Input, _server_side: bool) -> Output {
+    if let Err(o) = check_flags(
+        a,
+        "apply",
+        &[
+            "--filename",
+            "--namespace",
+            "--recursive",
+            "--validate",
+            "--dry-run",
+            "--record",
+            "--output",
+        ],
+    ) {
+        return o;
+    }
+    from_files(cluster, a, input, Mode::Apply)
+}
+
+/// `kubectl create -f FILE`, `create deployment`, `create namespace`.
+pub fn create(cluster: &mut Cluster, a: &Args, input: &Input) -> Output {
+    match a.positional.first().map(String::as_str) {
+        None => {
+            if a.get("--filename").is_none() {
+                return Output::err("error: must specify one of -f and -k");
+            }
+            from_files(cluster, a, input, Mode::Create)
+        }
+        Some("deployment" | "deploy") => create_deployment(cluster, a),
+        Some("namespace" | "ns") => create_namespace(cluster, a),
+        Some(other) => Output::err(format!("error: unknown command \"{other}\" for \"kubectl create\"\nRun 'kubectl create --help' for usage.")),
+    }
+}
+
+fn from_files(cluster: &mut Cluster, a: &Args, input: &Input, mode: Mode) -> Output {
+    let files = a.all("--filename");
+    if files.is_empty() {
+        return Output::err("error: must specify one of -f and -k");
+    }
+    let mut out = Output::ok("");
+    for f in files {
+        let text = match input.read(f) {
+            Ok(t) => t,
+            Err(e) => return Output::err(e),
+        };
+        let source = if f == "-" { "STDIN" } else { f };
+        let r = apply_text(cluster, &text, source, a.get("--namespace"), mode);
+        out.text.push_str(&r.text);
+        out.ok &= r.ok;
+    }
+    out
+}
+
+/// Applies (or creates) every object in `text` as kubectl would, printing one line per
+/// object (`deployment.apps/web configured`). Syntax errors apply nothing.
+pub fn apply_text(
+    cluster: &mut Cluster,
+    text: &str,
+    source: &str,
+    ns_flag: Option<&str>,
+    mode: Mode,
+) -> Output {
+    let parsed = parse_manifests(text);
+    let mut out = Output::ok("");
+    // A syntax error (no field path) means the text is not YAML: apply nothing, as kubectl does.
+    let syntax: Vec<_> = parsed
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error && d.path.is_none())
+        .collect();
+    if !syntax.is_empty() {
+        for d in syntax {
+            out.push(&format!("error: error parsing {source}: {d}"));
+        }
+        out.ok = false;
+        return out;
+    }
+    // A field error (a wrong type, a bad apiVersion) fails its own object; the rest apply.
+    for d in parsed
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+    {
+        out.push(&format!("error: error validating \"{source}\": {d}"));
+        out.ok = false;
+    }
+    if parsed.objects.is_empty() && out.ok {
+        return Output::err("error: no objects passed to apply");
+    }
+    for po in parsed.objects {
+        for d in parsed
+            .diagnostics
+            .iter()
+            .filter(|d| d.document == po.document)
+        {
+            match d.severity {
+                Severity::Warning => out.push(&format!("Warning: {}", d.message)),
+                Severity::Notice => out.push(&format!("Note: {}", d.message)),
+                Severity::Error => {}
+            }
+        }
+        match apply_object(cluster, po.object, source, ns_flag, mode) {
+            Ok(line) => out.push(&line),
+            Err(e) => {
+                out.push(&e);
+                out.ok = false;
+            }
+        }
+    }
+    out
+}
+
+fn display_name(obj: &Object) -> String {
+    let kind = obj
+        .info()
+        .map_or_else(|| obj.kind_name().to_ascii_lowercase(), |k| k.qualified());
+    format!("{kind}/{}", obj.meta().name)
+}
+
+/// Applies one object: defaults, validation, then create or update.
+pub fn apply_object(
+    cluster: &mut Cluster,
+    mut obj: Object,
+    source: &str,
+    ns_flag: Option<&str>,
+    mode: Mode,
+) -> Result<String, String> {
+    let namespaced = obj.info().is_none_or(|k| k.namespaced);
+    let kind = obj.kind_name().to_string();
+    if namespaced {
+        let own = obj.meta().namespace.clone();
+        match (own.is_empty(), ns_flag) {
+            (false, Some(flag)) if flag != own => {
+                return Err(format!("error: the namespace from the provided object \"{own}\" does not match the namespace \"{flag}\". You must pass '--namespace={own}' to perform this operation."));
+            }
+            (true, flag) => obj.meta_mut().namespace = flag.unwrap_or("default").to_string(),
+            _ => {}
+        }
+    } else {
+        obj.meta_mut().namespace.clear();
+    }
+    let ns = obj.meta().namespace.clone();
+    let name = obj.meta().name.clone();
+    if name.is_empty() && obj.meta().generate_name.is_none() {
+        return Err(format!("error: error when retrieving current configuration of:\nResource: \"{kind}\", Name: \"\", Namespace: \"{ns}\"\nfrom server for: \"{source}\": resource name may not be empty"));
+    }
+    if namespaced {
+        match cluster.store.get::<Namespace>("", &ns) {
+            None => return Err(format!("Error from server (NotFound): error when creating \"{source}\": namespaces \"{ns}\" not found")),
+            Some(n) if n.metadata.is_deleting() => {
+                return Err(format!("Error from server (Forbidden): error when creating \"{source}\": {} \"{name}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated", obj.info().map_or(kind.clone(), |k| k.qualified_plural())));
+            }
+            Some(_) => {}
+        }
+    }
+    let user_set_replicas = replicas_written(&obj);
+    let mut applied = obj.clone();
+    applied.meta_mut().annotations.remove(LAST_APPLIED);
+    let last_applied = serde_json::to_string(&applied.to_api_value()).unwrap_or_default();
+    if mode == Mode::Apply {
+        obj.meta_mut()
+            .annotations
+            .insert(LAST_APPLIED.into(), last_applied);
+    }
+    defaults::apply_defaults(&mut obj);
+    let existing = cluster.store.get_object(&kind, &ns, &name);
+    let errors = validate::validate(&obj, existing.as_ref());
+    if !errors.is_empty() {
+        return Err(validate::format_invalid(&kind, &name, &errors));
+    }
+    let shown = display_name(&obj);
+    match existing {
+        Some(_) if mode == Mode::Create => Err(format!(
+            "Error from server (AlreadyExists): error when creating \"{source}\": {} \"{name}\" already exists",
+            obj.info().map_or(kind.clone(), |k| k.qualified_plural())
+        )),
+        Some(old) => {
+            if old.meta().is_deleting() {
+                return Err(format!("Error from server (Conflict): error when applying patch to {shown}: object is being deleted"));
+            }
+            let merged = merge_into(old.clone(), obj, user_set_replicas);
+            if merged == old {
+                return Ok(format!("{shown} unchanged"));
+            }
+            cluster.update(merged);
+            cluster.explain("kubectl", ObjRef::new(&kind, &ns, &name), format!("kubectl apply changed the desired state of {kind} {name}; controllers now work to make the cluster match it."));
+            Ok(format!("{shown} configured"))
+        }
+        None => {
+            if let Object::Pod(p) = &mut obj {
+                p.status = PodStatus { phase: Some("Pending".into()), ..Default::default() };
+            }
+            let created = cluster.create(obj);
+            cluster.explain("kubectl", ObjRef::new(&kind, &ns, &created.meta().name), format!("kubectl created {kind} {}; it is now part of the desired state.", created.meta().name));
+            Ok(format!("{} created", display_name(&created)))
+        }
+    }
+}
+
+fn replicas_written(obj: &Object) -> bool {
+    match obj {
+        Object::Deployment(d) => d.spec.replicas.is_some(),
+        Object::ReplicaSet(r) => r.spec.replicas.is_some(),
+        _ => true,
+    }
+}
+
+/// The live object after an apply: the user's desired fields over what the server owns
+/// (identity, status, allocated addresses, and replicas when the manifest leaves them out).
+fn merge_into(old: Object, new: Object, user_set_replicas: bool) -> Object {
+    fn meta(old: &ObjectMeta, new: &ObjectMeta) -> ObjectMeta {
+        let mut m = old.clone();
+        m.labels = new.labels.clone();
+        let previously: Vec<String> = old
+            .annotations
+            .get(LAST_APPLIED)
+            .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+            .and_then(|v| {
+                v.pointer("/metadata/annotations")
+                    .and_then(|a| a.as_object())
+                    .map(|a| a.keys().cloned().collect())
+            })
+            .unwrap_or_default();
+        m.annotations.retain(|k, _| !previously.contains(k));
+        m.annotations.extend(new.annotations.clone());
+        m
+    }
+    match (old, new) {
+        (Object::Deployment(o), Object::Deployment(n)) => {
+            let mut d = Deployment {
+                metadata: meta(&o.metadata, &n.metadata),
+                spec: n.spec,
+                status: o.status,
+            };
+            if !user_set_replicas {
+                d.spec.replicas = o.spec.replicas;
+            }
+            Object::Deployment(d)
+        }
+        (Object::ReplicaSet(o), Object::ReplicaSet(n)) => {
+            let mut r = ReplicaSet {
+                metadata: meta(&o.metadata, &n.metadata),
+                spec: n.spec,
+                status: o.status,
+            };
+            if !user_set_replicas {
+                r.spec.replicas = o.spec.replicas;
+            }
+            Object::ReplicaSet(r)
+        }
+        (Object::Service(o), Object::Service(mut n)) => {
+            if n.spec.cluster_ip.is_none() {
+                n.spec.cluster_ip = o.spec.cluster_ip.clone();
+                n.spec.cluster_ips = o.spec.cluster_ips.clone();
+            }
+            for p in &mut n.spec.ports {
+                if p.node_port.is_none() {
+                    p.node_port = o
+                        .spec
+                        .ports
+                        .iter()
+                        .find(|q| q.port == p.port)
+                        .and_then(|q| q.node_port);
+                }
+            }
+            Object::Service(Service {
+                metadata: meta(&o.metadata, &n.metadata),
+                spec: n.spec,
+                status: o.status,
+            })
+        }
+        (Object::Pod(o), Object::Pod(n)) => {
+            let mut p = o.clone();
+            p.metadata = meta(&o.metadata, &n.metadata);
+            for (c, nc) in p.spec.containers.iter_mut().zip(&n.spec.containers) {
+                c.image = nc.image.clone();
+            }
+            Object::Pod(p)
+        }
+        (Object::Namespace(o), Object::Namespace(n)) => Object::Namespace(Namespace {
+            metadata: meta(&o.metadata, &n.metadata),
+            spec: o.spec,
+            status: o.status,
+        }),
+        (Object::Node(o), Object::Node(n)) => Object::Node(Node {
+            metadata: meta(&o.metadata, &n.metadata),
+            spec: n.spec,
+            status: o.status,
+        }),
+        (Object::HorizontalPodAutoscaler(o), Object::HorizontalPodAutoscaler(n)) => {
+            Object::HorizontalPodAutoscaler(HorizontalPodAutoscaler {
+                metadata: meta(&o.metadata, &n.metadata),
+                spec: n.spec,
+                status: o.status,
+            })
+        }
+        (Object::Other(o), Object::Other(n)) => {
+            let mut g = n.clone();
+            g.metadata = meta(&o.metadata, &n.metadata);
+            Object::Other(g)
+        }
+        (_, n) => n,
+    }
+}
+
+/// The container name kubectl derives from an image (`gcr.io/x/kuard-amd64:blue` -> `kuard-amd64`).
+pub fn container_name_for(image: &str) -> String {
+    let no_digest = image.split('@').next().unwrap_or(image);
+    let last = no_digest.rsplit('/').next().unwrap_or(no_digest);
+    last.split(':').next().unwrap_or(last).to_string()
+}
+
+fn create_deployment(cluster: &mut Cluster, a: &Args) -> Output {
+    if let Err(o) = check_flags(
+        a,
+        "create deployment",
+        &[
+            "--image",
+            "--replicas",
+            "--port",
+            "--namespace",
+            "--dry-run",
+            "--output",
+        ],
+    ) {
+        return o;
+    }
+    let Some(name) = a.positional.get(1) else {
+        return Output::err("error: exactly one NAME is required, got 0\nSee 'kubectl create deployment -h' for help and examples");
+    };
+    let images = a.all("--image");
+    if images.is_empty() {
+        return Output::err("error: required flag(s) \"image\" not set");
+    }
+    let replicas = match a.int("--replicas") {
+        Ok(r) => r.unwrap_or(1) as i32,
+        Err(e) => return Output::err(e),
+    };
+    let port = match a.int("--port") {
+        Ok(p) => p.map(|p| p as i32),
+        Err(e) => return Output::err(e),
+    };
+    let labels: crate::engine::meta::StringMap = [("app".to_string(), name.clone())].into();
+    let containers = images
+        .iter()
+        .map(|img| Container {
+            name: container_name_for(img),
+            image: img.to_string(),
+            ports: port
+                .map(|p| {
+                    vec![ContainerPort {
+                        container_port: p,
+                        name: None,
+                        protocol: None,
+                        extra: Default::default(),
+                    }]
+                })
+                .unwrap_or_default(),
+            ..Default::default()
+        })
+        .collect();
+    let d = Deployment {
+        metadata: ObjectMeta {
+            name: name.clone(),
+            labels: labels.clone(),
+            ..Default::default()
+        },
+        spec: DeploymentSpec {
+            replicas: Some(replicas),
+            selector: crate::engine::meta::LabelSelector {
+                match_labels: labels.clone(),
+                ..Default::default()
+            },
+            template: PodTemplateSpec {
+                metadata: ObjectMeta {
+                    labels,
+                    ..Default::default()
+                },
+                spec: PodSpec {
+                    containers,
+                    ..Default::default()
+                },
+            },
+            ..Default::default()
+        },
+        status: DeploymentStatus::default(),
+    };
+    let r = apply_object(
+        cluster,
+        d.into_object(),
+        "STDIN",
+        a.get("--namespace"),
+        Mode::Create,
+    );
+    match r {
+        Ok(line) => Output::ok(line + "\n"),
+        Err(e) => Output::err(e.replace("error when creating \"STDIN\": ", "")),
+    }
+}
+
+fn create_namespace(cluster: &mut Cluster, a: &Args) -> Output {
+    let Some(name) = a.positional.get(1) else {
+        return Output::err("error: exactly one NAME is required, got 0\nSee 'kubectl create namespace -h' for help and examples");
+    };
+    let ns = Namespace {
+        metadata: ObjectMeta {
+            name: name.clone(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    match apply_object(cluster, ns.into_object(), "STDIN", None, Mode::Create) {
+        Ok(line) => Output::ok(line + "\n"),
+        Err(e) => Output::err(e.replace("error when creating \"STDIN\": ", "")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn container_names_follow_kubectl() {
+        for (image, want) in [
+            ("nginx", "nginx"),
+            ("nginx:1.27", "nginx"),
+            ("gcr.io/kuar-demo/kuard-amd64:blue", "kuard-amd64"),
+            ("localhost:5000/app@sha256:ab", "app"),
+        ] {
+            assert_eq!(container_name_for(image), want);
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! `kubectl get` and `kubectl describe`: selecting objects, then printing them as
+//! tables, YAML, JSON, names or descriptions.
+
+use super::args::Args;
+use super::print::{self, TableOptions};
+use super::{check_flags, namespace, Output};
+use crate::engine::cluster::{not_found, Cluster};
+use crate::engine::meta::LabelQuery;
+use crate::engine::object::{resolve_resource, KindInfo, Object};
+use serde::Serialize;
+
+/// The kinds `kubectl get all` lists, in kubectl's order.
+const ALL: &[&str] = &[
+    "pods",
+    "services",
+    "deployments",
+    "replicasets",
+    "horizontalpodautoscalers",
+];
+
+/// A request for objects: kinds, names, namespace and selector.
+pub struct Selection {
+    /// (kind, names asked for) in the order asked.
+    pub groups: Vec<(&'static KindInfo, Vec<String>)>,
+    /// Whether more than one kind (or `all`) was asked for.
+    pub multi: bool,
+}
+
+/// Parses `pods`, `pods,svc`, `pod/web`, `all`, and `TYPE NAME...`.
+pub fn parse_selection(positional: &[String]) -> Result<Selection, String> {
+    let Some(first) = positional.first() else {
+        return Err("error: you must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.".into());
+    };
+    let resolve = |t: &str| {
+        resolve_resource(t)
+            .ok_or_else(|| format!("error: the server doesn't have a resource type \"{t}\""))
+    };
+    let mut groups: Vec<(&'static KindInfo, Vec<String>)> = Vec::new();
+    if positional.iter().any(|p| p.contains('/')) {
+        for p in positional {
+            let Some((t, name)) = p.split_once('/') else {
+                return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".into());
+            };
+            let k = resolve(t)?;
+            match groups.iter_mut().find(|(g, _)| g.kind == k.kind) {
+                Some((_, names)) => names.push(name.to_string()),
+                None => groups.push((k, vec![name.to_string()])),
+            }
+        }
+        let multi = groups.len() > 1;
+        return Ok(Selection { groups, multi });
+    }
+    let mut multi = false;
+    for t in first.split(',') {
+        if t == "all" {
+            multi = true;
+            for a in ALL {
+                groups.push((resolve_resource(a).expect("known kind"), Vec::new()));
+            }
+        } else {
+            groups.push((resolve(t)?, Vec::new()));
+        }
+    }
+    multi |= groups.len() > 1;
+    let names: Vec<String> = positional[1..].to_vec();
+    if !names.is_empty() {
+        if groups.len() > 1 {
+            return Err("error: you may only specify a single resource type".into());
+        }
+        groups[0].1 = names;
+    }
+    Ok(Selection { groups, multi })
+}
+
+/// Objects of one kind in scope, filtered by names and selector. Returns the found
+/// objects and not-found errors for names that do not exist.
+pub fn select(
+    cluster: &Cluster,
+    kind: &KindInfo,
+    names: &[String],
+    ns: Option<&str>,
+    query: Option<&LabelQuery>,
+) -> (Vec<Object>, Vec<String>) {
+    let mut found = Vec::new();
+    let mut errors = Vec::new();
+    let in_scope = |o: &Object| !kind.namespaced || ns.is_none_or(|n| o.meta().namespace == n);
+    if names.is_empty() {
+        for o in cluster.store.list_kind(kind.kind) {
+            if in_scope(&o) && query.is_none_or(|q| q.matches(&o.meta().labels)) {
+                found.push(o);
+            }
+        }
+    } else {
+        for n in names {
+            let ns = if kind.namespaced {
+                ns.unwrap_or("default")
+            } else {
+                ""
+            };
+            match cluster.store.get_object(kind.kind, ns, n) {
+                Some(o) => found.push(o),
+                None => errors.push(not_found(kind.kind, n)),
+            }
+        }
+    }
+    (found, errors)
+}
+
+/// Serializes as kubectl's `-o json` does: four-space indentation.
+pub fn to_json(v: &serde_json::Value) -> String {
+    let mut buf = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+    let _ = v.serialize(&mut ser);
+    String::from_utf8(buf).unwrap_or_default() + "\n"
+}
+
+/// Serializes as kubectl's `-o yaml` does.
+pub fn to_yaml(v: &serde_json::Value) -> String {
+    serde_yaml_ng::to_string(v).unwrap_or_default()
+}
+
+fn list_value(objs: &[Object]) -> serde_json::Value {
+    serde_json::json!({
+        "apiVersion": "v1",
+        "items": objs.iter().map(Object::to_api_value).collect::<Vec<_>>(),
+        "kind": "List",
+        "metadata": { "resourceVersion": "" }
+    })
+}
+
+/// `kubectl get`.
+pub fn get(cluster: &mut Cluster, a: &Args) -> Output {
+    if let Err(o) = check_flags(
+        a,
+        "get",
+        &[
+            "--namespace",
+            "--all-namespaces",
+            "--selector",
+            "--output",
+            "--show-labels",
+            "--no-headers",
+            "--label-columns",
+            "--watch",
+        ],
+    ) {
+        return o;
+    }
+    if a.bool("--watch") {
+        return Output::err("error: --watch is not supported in kubeplay: time moves with the clock controls; run the command again to see changes");
+    }
+    let sel = match parse_selection(&a.positional) {
+        Ok(s) => s,
+        Err(e) => return Output::err(e),
+    };
+    let query = match a.get("--selector").map(LabelQuery::parse).transpose() {
+        Ok(q) => q,
+        Err(e) => return Output::err(format!("error: {e}")),
+    };
+    let all_ns = a.bool("--all-namespaces");
+    let ns = namespace(a);
+    let ns_scope = (!all_ns).then_some(ns.as_str());
+    let format = a.get("--output").unwrap_or("");
+    let mut out = Output::ok("");
+    let mut errors = Vec::new();
+    let mut everything: Vec<Object> = Vec::new();
+    let mut tables = Vec::new();
+    let now = cluster.now();
+    for (kind, names) in &sel.groups {
+        let (objs, errs) = select(cluster, kind, names, ns_scope, query.as_ref());
+        errors.extend(errs);
+        if objs.is_empty() {
+            continue;
+        }
+        match format {
+            "" | "wide" => {
+                let shown: Vec<Object> = if sel.multi {
+                    objs.iter()
+                        .cloned()
+                        .map(|mut o| {
+                            let n = format!("{}/{}", kind.qualified(), o.meta().name);
+                            o.meta_mut().name = n;
+                            o
+                        })
+                        .collect()
+                } else {
+                    objs.clone()
+                };
+                let opts = TableOptions {
+                    wide: format == "wide",
+                    show_labels: a.bool("--show-labels"),
+                    all_namespaces: all_ns,
+                    no_headers: a.bool("--no-headers"),
+                    label_columns: a
+                        .all("--label-columns")
+                        .iter()
+                        .flat_map(|s| s.split(','))
+                        .map(str::to_string)
+                        .collect(),
+                };
+                tables.push(print::table(kind, &shown, &cluster.store, now, &opts));
+            }
+            _ => everything.extend(objs),
+        }
+    }
+    match format {
+        "" | "wide" => out.text.push_str(&tables.join("\n")),
+        "yaml" | "json" => {
+            let single = sel.groups.len() == 1 && sel.groups[0].1.len() == 1 && everything.len() == 1;
+            let v = if single { everything[0].to_api_value() } else { list_value(&everything) };
+            if !everything.is_empty() || errors.is_empty() {
+                out.text.push_str(&if format == "yaml" { to_yaml(&v) } else { to_json(&v) });
+            }
+        }
+        "name" => {
+            for o in &everything {
+                let k = o.info().map_or_else(|| o.kind_name().to_ascii_lowercase(), |k| k.qualified());
+                out.push(&format!("{k}/{}", o.meta().name));
+            }
+        }
+        other => {
+            return Output::err(format!(
+                "error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
+            ))
+        }
+    }
+    let nothing = out.text.is_empty() && errors.is_empty();
+    if nothing && format != "yaml" && format != "json" {
+        out.push(&print::no_resources(
+            ns_scope.filter(|_| sel.groups.iter().any(|(k, _)| k.namespaced)),
+        ));
+    }
+    for e in &errors {
+        out.push(e);
+    }
+    out.ok = errors.is_empty();
+    out
+}
+
+/// `kubectl describe`.
+pub fn describe(cluster: &mut Cluster, a: &Args) -> Output {
+    if let Err(o) = check_flags(
+        a,
+        "describe",
+        &[
+            "--namespace",
+            "--all-namespaces",
+            "--selector",
+            "--show-events",
+        ],
+    ) {
+        return o;
+    }
+    let sel = match parse_selection(&a.positional) {
+        Ok(s) => s,
+        Err(e) => return Output::err(e.replace("to get", "to describe")),
+    };
+    let query = match a.get("--selector").map(LabelQuery::parse).transpose() {
+        Ok(q) => q,
+        Err(e) => return Output::err(format!("error: {e}")),
+    };
+    let ns = namespace(a);
+    let scope = (!a.bool("--all-namespaces")).then_some(ns.as_str());
+    let mut parts = Vec::new();
+    let mut errors = Vec::new();
+    for (kind, names) in &sel.groups {
+        let (objs, errs) = select(cluster, kind, names, scope, query.as_ref());
+        errors.extend(errs);
+        for o in objs {
+            parts.push(super::describe::describe(&o, &cluster.store, cluster.now()));
+        }
+    }
+    let mut out = Output::ok(parts.join("\n\n"));
+    if parts.is_empty() && errors.is_empty() {
+        out.push(&print::no_resources(scope));
+    }
+    for e in &errors {
+        out.push(e);
+    }
+    out.ok = errors.is_empty();
+    out
+}

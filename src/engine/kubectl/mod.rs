@@ -1,0 +1,172 @@
+//! A headless kubectl over the engine: the UI console, the command-line runner and
+//! the tests all run commands through [`run`]. Output and errors are worded as real
+//! kubectl prints them.
+
+pub mod apply;
+pub mod args;
+pub mod describe;
+pub mod get;
+pub mod mutate;
+pub mod print;
+pub mod rollout;
+pub mod workloads;
+
+use super::cluster::Cluster;
+use args::Args;
+
+/// What a command printed, in order, and whether it succeeded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Output {
+    /// Everything printed, stdout and stderr interleaved as a terminal shows them.
+    pub text: String,
+    /// Whether the command succeeded (exit status 0).
+    pub ok: bool,
+}
+
+impl Output {
+    /// A successful result.
+    pub fn ok(text: impl Into<String>) -> Output {
+        Output {
+            text: text.into(),
+            ok: true,
+        }
+    }
+
+    /// A failed result.
+    pub fn err(text: impl Into<String>) -> Output {
+        Output {
+            text: text.into(),
+            ok: false,
+        }
+    }
+
+    fn push(&mut self, line: &str) {
+        self.text.push_str(line);
+        if !line.ends_with('\n') {
+            self.text.push('\n');
+        }
+    }
+}
+
+/// Where `-f` reads from: `-` is the given stdin; other names go to `read_file`.
+pub struct Input<'a> {
+    /// Text for `-f -` (a heredoc, or the editor in the page).
+    pub stdin: Option<&'a str>,
+    /// Reads a named file (the runner reads disk; the page knows only the editor).
+    pub read_file: &'a dyn Fn(&str) -> Result<String, String>,
+}
+
+impl Input<'_> {
+    /// Input with no stdin and no files.
+    pub fn none() -> Input<'static> {
+        Input {
+            stdin: None,
+            read_file: &|p| Err(format!("error: the path \"{p}\" does not exist")),
+        }
+    }
+
+    fn read(&self, path: &str) -> Result<String, String> {
+        if path == "-" {
+            return self
+                .stdin
+                .map(str::to_string)
+                .ok_or_else(|| "error: no objects passed to apply".to_string());
+        }
+        (self.read_file)(path)
+    }
+}
+
+/// Runs one kubectl command line (with or without the leading `kubectl`), then lets
+/// controllers react at the same instant, as a real cluster does within milliseconds.
+pub fn run(cluster: &mut Cluster, line: &str, input: &Input) -> Output {
+    let mut out = run_only(cluster, line, input);
+    if !out.text.is_empty() && !out.text.ends_with('\n') {
+        out.text.push('\n');
+    }
+    cluster.step();
+    out
+}
+
+fn run_only(cluster: &mut Cluster, line: &str, input: &Input) -> Output {
+    let words = match args::split(line) {
+        Ok(w) => w,
+        Err(e) => return Output::err(format!("error: {e}")),
+    };
+    let mut words: &[String] = &words;
+    if words.first().is_some_and(|w| w == "kubectl" || w == "k") {
+        words = &words[1..];
+    }
+    let Some((cmd, rest)) = words.split_first() else {
+        return Output::err(HELP.trim_start());
+    };
+    let a = match Args::parse(rest) {
+        Ok(a) => a,
+        Err(e) => return Output::err(e),
+    };
+    match cmd.as_str() {
+        "apply" => apply::apply(cluster, &a, input, false),
+        "create" => apply::create(cluster, &a, input),
+        "get" => get::get(cluster, &a),
+        "describe" => get::describe(cluster, &a),
+        "delete" => mutate::delete(cluster, &a, input),
+        "scale" => mutate::scale(cluster, &a),
+        "label" => mutate::label(cluster, &a),
+        "rollout" => rollout::rollout(cluster, &a),
+        "set" => rollout::set(cluster, &a),
+        "expose" => workloads::expose(cluster, &a),
+        "autoscale" => workloads::autoscale(cluster, &a),
+        "drain" => workloads::drain(cluster, &a),
+        "cordon" => mutate::cordon(cluster, &a, true),
+        "uncordon" => mutate::cordon(cluster, &a, false),
+        "version" => Output::ok("Client Version: v1.32.0\nKustomize Version: v5.5.0\nServer Version: v1.32.0 (kubeplay)\n"),
+        "help" | "--help" | "-h" => Output::ok(HELP.trim_start()),
+        other => Output::err(format!("error: unknown command \"{other}\" for \"kubectl\"\nRun 'kubectl --help' for usage.")),
+    }
+}
+
+/// The namespace a command acts in: `-n`, else `default`.
+pub fn namespace(a: &Args) -> String {
+    a.get("--namespace").unwrap_or("default").to_string()
+}
+
+/// kubectl's error for a flag a command does not take.
+pub fn check_flags(a: &Args, cmd: &str, known: &[&str]) -> Result<(), Output> {
+    match a.unknown(known) {
+        Some(f) => Err(Output::err(format!(
+            "error: unknown flag: {f}\nSee 'kubectl {cmd} --help' for usage."
+        ))),
+        None => Ok(()),
+    }
+}
+
+const HELP: &str = "
+kubectl controls the kubeplay simulated cluster.
+
+Basic Commands:
+  create        Create a resource from a file or from stdin
+  get           Display one or many resources
+  delete        Delete resources by file names, stdin, resources and names, or by label selector
+
+Basic Commands (Intermediate):
+  expose        Take a deployment or pod and expose it as a new Kubernetes service
+  set           Set specific features on objects (set image)
+
+Deploy Commands:
+  rollout       Manage the rollout of a resource
+  scale         Set a new size for a deployment or replica set
+  autoscale     Auto-scale a deployment
+
+Cluster Management Commands:
+  cordon        Mark node as unschedulable
+  uncordon      Mark node as schedulable
+  drain         Drain node in preparation for maintenance
+
+Troubleshooting and Debugging Commands:
+  describe      Show details of a specific resource or group of resources
+
+Advanced Commands:
+  apply         Apply a configuration to a resource by file name or stdin
+
+Settings Commands:
+  label         Update the labels on a resource
+";
