@@ -8,8 +8,8 @@
 #
 # What it ensures, in order:
 #   rustup target wasm32-unknown-unknown
-#   trunk                  (cargo install, pinned below; about 9 min cold)
-#   wasm-bindgen-cli       (cargo install, = wasm-bindgen in Cargo.lock; about 3 min cold)
+#   trunk                  (cargo install, pinned below; 6-9 min cold)
+#   wasm-bindgen-cli       (cargo install, = wasm-bindgen in Cargo.lock; 2-3 min cold)
 #   wasm-opt               (npm binaryen, into .tools/, pinned below; seconds)
 #   python3, node >= 20    (Debian packages, if missing)
 #   chromium, chromedriver (Debian packages; for the browser tests)
@@ -80,7 +80,7 @@ fi
 if [ "$(trunk --version 2>/dev/null || true)" = "trunk $TRUNK_VERSION" ]; then
   say "trunk $TRUNK_VERSION: ok"
 else
-  say "installing trunk $TRUNK_VERSION (cargo install --locked; about 9 min on 2 cores)"
+  say "installing trunk $TRUNK_VERSION (cargo install --locked; 6-9 min on 2 cores)"
   t=$(started_at)
   cargo install trunk --version "$TRUNK_VERSION" --locked ||
     die "cargo install trunk $TRUNK_VERSION failed (see the cargo output above)"
@@ -102,7 +102,7 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" = "wasm-bindgen $WASM_BINDG
   say "wasm-bindgen-cli $WASM_BINDGEN_VERSION: ok"
 else
   # Not --locked: its lockfile pins a webpki-roots the registry here lacks.
-  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (cargo install; about 3 min on 2 cores)"
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (cargo install; 2-3 min on 2 cores)"
   t=$(started_at)
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" ||
     die "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION failed (see the cargo output above)"
