@@ -1,0 +1,393 @@
+//! The cluster at work: Services with the pods they select, nodes as lanes with their
+//! requests against allocatable, pods as chips coloured by owner and status, and the
+//! chaos a user can cause by hand (fail a node, add one, push an image, send traffic).
+
+use std::collections::BTreeMap;
+
+use gloo::timers::callback::Timeout;
+use leptos::prelude::*;
+
+use super::view::{NodeLane, PodChip, ServiceView, Usage};
+use super::Ui;
+
+/// Requests sent by a Service's traffic button.
+const TRAFFIC_REQUESTS: usize = 30;
+/// How long hit counts stay on the chips.
+const TRAFFIC_SHOWN_MS: u32 = 4000;
+/// Above this many pods a lane draws compact chips.
+const DENSE_ABOVE: usize = 24;
+
+/// The cluster panel.
+#[component]
+pub fn ClusterPanel() -> impl IntoView {
+    let ui = expect_context::<Ui>();
+    let lane_names = move || {
+        ui.cluster
+            .with(|v| v.lanes.iter().map(|l| l.name.clone()).collect::<Vec<_>>())
+    };
+    let image = RwSignal::new(String::from("nginx:1.28"));
+    let add_node = move |_| {
+        let n = ui.cluster.with_untracked(|v| {
+            (v.lanes.len() + 1..)
+                .find(|i| !v.lanes.iter().any(|l| l.name == format!("node-{i}")))
+                .unwrap_or(1)
+        });
+        ui.sim.run(&format!("node add node-{n}"));
+    };
+    let push = move || {
+        let r = image.get_untracked();
+        if !r.trim().is_empty() {
+            ui.sim.run(&format!("image push {}", r.trim()));
+        }
+    };
+    view! {
+        <section class="panel cluster-panel" aria-labelledby="cluster-title" data-testid="cluster">
+            <header class="panel-head">
+                <h2 id="cluster-title">"Cluster"</h2>
+                <span class="muted small">
+                    {move || {
+                        ui.cluster
+                            .with(|v| {
+                                format!(
+                                    "{} node{} · {} pod{}",
+                                    v.lanes.len(),
+                                    if v.lanes.len() == 1 { "" } else { "s" },
+                                    v.pod_count,
+                                    if v.pod_count == 1 { "" } else { "s" },
+                                )
+                            })
+                    }}
+                </span>
+                <span class="spacer"></span>
+                <form
+                    class="inline-form"
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        push();
+                    }
+                >
+                    <label class="sr-only" for="push-ref">"Image to push"</label>
+                    <input
+                        id="push-ref"
+                        class="small-input"
+                        data-testid="push-ref"
+                        prop:value=move || image.get()
+                        on:input=move |ev| image.set(event_target_value(&ev))
+                        spellcheck="false"
+                    />
+                    <button type="submit" data-testid="push-image" title="Push this image tag to the registry">
+                        "Push image"
+                    </button>
+                </form>
+                <button data-testid="add-node" on:click=add_node title="Add a Ready node">
+                    "+ Node"
+                </button>
+            </header>
+            <div class="cluster-body">
+                <Services />
+                <div class="lanes">
+                    <Unscheduled />
+                    <For each=lane_names key=|n| n.clone() let:name>
+                        <Lane name=name />
+                    </For>
+                </div>
+            </div>
+        </section>
+    }
+}
+
+/// The Services strip: each Service, its address and the pods it sends traffic to.
+#[component]
+fn Services() -> impl IntoView {
+    let ui = expect_context::<Ui>();
+    let services = move || ui.cluster.with(|v| v.services.clone());
+    view! {
+        <Show when=move || ui.cluster.with(|v| !v.services.is_empty())>
+            <ul class="services" aria-label="Services">
+                <For each=services key=|s| (s.uid.clone(), s.ready_pods.clone(), s.not_ready) let:svc>
+                    <ServiceCard svc=svc />
+                </For>
+            </ul>
+        </Show>
+    }
+}
+
+#[component]
+fn ServiceCard(svc: ServiceView) -> impl IntoView {
+    let ui = expect_context::<Ui>();
+    let uid = svc.uid.clone();
+    let (ns, name) = (svc.namespace.clone(), svc.name.clone());
+    let lit = {
+        let uid = uid.clone();
+        move || ui.lit_service.get().as_deref() == Some(uid.as_str())
+    };
+    let light = {
+        let uid = uid.clone();
+        move || ui.lit_service.set(Some(uid.clone()))
+    };
+    let light2 = light.clone();
+    let send = {
+        let (ns, name, uid) = (ns.clone(), name.clone(), uid.clone());
+        move |_| {
+            let result = ui
+                .sim
+                .mutate(|c| c.send_traffic(&ns, &name, TRAFFIC_REQUESTS));
+            let command = format!("traffic {name} {TRAFFIC_REQUESTS} -n {ns}");
+            let at = ui.sim.peek(|c| c.now().to_string());
+            let out = match result {
+                Ok(report) => {
+                    let hits: BTreeMap<String, usize> = report
+                        .per_pod()
+                        .into_iter()
+                        .map(|(k, v)| (k.to_string(), v))
+                        .collect();
+                    ui.traffic.set(hits);
+                    ui.lit_service.set(Some(uid.clone()));
+                    Timeout::new(TRAFFIC_SHOWN_MS, move || ui.traffic.set(BTreeMap::new()))
+                        .forget();
+                    crate::engine::kubectl::Output::ok(report.render())
+                }
+                Err(e) => crate::engine::kubectl::Output::err(e),
+            };
+            ui.sim.console.update(|s| s.push(&command, &out, at));
+        }
+    };
+    let inspect = {
+        let (ns, name) = (ns.clone(), name.clone());
+        move |_| ui.inspect("Service", &ns, &name)
+    };
+    let ready = svc.ready_pods.len();
+    view! {
+        <li
+            class="svc"
+            class:lit=lit
+            data-testid="service"
+            on:mouseenter=move |_| light()
+            on:focusin=move |_| light2()
+            on:mouseleave=move |_| ui.lit_service.set(None)
+        >
+            <button class="svc-name link" on:click=inspect title="Inspect this Service">
+                {format!("svc/{}", svc.name)}
+            </button>
+            <span class="svc-addr mono">{format!("{} {}", svc.cluster_ip, svc.ports)}</span>
+            <span class="svc-sel mono" title="Selector">{svc.selector.clone()}</span>
+            <span class="svc-ep" class:warn=ready == 0>
+                {format!("→ {ready} ready pod{}", if ready == 1 { "" } else { "s" })}
+                {(svc.not_ready > 0).then(|| format!(", {} not ready", svc.not_ready))}
+            </span>
+            <button class="small" data-testid="send-traffic" on:click=send title="Send requests through this Service and see which pods answer">
+                {format!("Send {TRAFFIC_REQUESTS} requests")}
+            </button>
+        </li>
+    }
+}
+
+/// Pods no node has taken (yet).
+#[component]
+fn Unscheduled() -> impl IntoView {
+    let ui = expect_context::<Ui>();
+    let pods = move || ui.cluster.with(|v| v.unscheduled.clone());
+    view! {
+        <Show when=move || ui.cluster.with(|v| !v.unscheduled.is_empty())>
+            <div class="lane unscheduled" data-testid="unscheduled">
+                <div class="lane-head">
+                    <span class="lane-name">"Unscheduled"</span>
+                    <span class="muted small">"waiting for a node that fits"</span>
+                </div>
+                <div class="chips">
+                    <For each=pods key=|p| p.render_key() let:chip>
+                        <Chip chip=chip />
+                    </For>
+                </div>
+            </div>
+        </Show>
+    }
+}
+
+/// One node lane.
+#[component]
+fn Lane(name: String) -> impl IntoView {
+    let ui = expect_context::<Ui>();
+    let lane = {
+        let name = name.clone();
+        Memo::new(move |_| {
+            ui.cluster
+                .with(|v| v.lanes.iter().find(|l| l.name == name).cloned())
+        })
+    };
+    let get = move || {
+        lane.get().unwrap_or_else(|| NodeLane {
+            name: String::new(),
+            status: String::new(),
+            ready: false,
+            cordoned: false,
+            cpu: Usage::default(),
+            memory: Usage::default(),
+            max_pods: 0,
+            pods: Vec::new(),
+        })
+    };
+    let pods = move || lane.with(|l| l.as_ref().map(|l| l.pods.clone()).unwrap_or_default());
+    let dense = move || lane.with(|l| l.as_ref().is_some_and(|l| l.pods.len() > DENSE_ABOVE));
+    let ready = move || lane.with(|l| l.as_ref().is_some_and(|l| l.ready));
+    let cordoned = move || lane.with(|l| l.as_ref().is_some_and(|l| l.cordoned));
+    let run = move |cmd: String| {
+        ui.sim.run(&cmd);
+    };
+    let n1 = name.clone();
+    let n2 = name.clone();
+    let n3 = name.clone();
+    view! {
+        <div
+            class="lane"
+            class:not-ready=move || !ready()
+            class:cordoned=cordoned
+            class:dense=dense
+            data-testid="node"
+            data-node=name.clone()
+        >
+            <div class="lane-head">
+                <button class="lane-name link" on:click=move |_| ui.inspect("Node", "", &n1) title="Inspect this node">
+                    {name.clone()}
+                </button>
+                <span class="node-status" class:bad=move || !ready() data-testid="node-status">
+                    {move || get().status}
+                </span>
+                <span class="spacer"></span>
+                <span class="muted small">{move || { let l = get(); format!("{} / {} pods", l.pods.len(), l.max_pods) }}</span>
+            </div>
+            <Meter label="CPU" usage=Signal::derive(move || get().cpu) />
+            <Meter label="Mem" usage=Signal::derive(move || get().memory) />
+            <div class="chips" role="list" aria-label=format!("Pods on {name}")>
+                <For each=pods key=|p| p.render_key() let:chip>
+                    <Chip chip=chip />
+                </For>
+            </div>
+            <div class="lane-actions">
+                {move || {
+                    let n = n2.clone();
+                    if ready() {
+                        view! { <button class="small" data-testid="node-fail" on:click=move |_| run(format!("node fail {n}"))>"Fail"</button> }.into_any()
+                    } else {
+                        view! { <button class="small" data-testid="node-recover" on:click=move |_| run(format!("node recover {n}"))>"Recover"</button> }.into_any()
+                    }
+                }}
+                {move || {
+                    let n = n3.clone();
+                    if cordoned() {
+                        view! { <button class="small" on:click=move |_| run(format!("node uncordon {n}"))>"Uncordon"</button> }.into_any()
+                    } else {
+                        view! { <button class="small" on:click=move |_| run(format!("node cordon {n}"))>"Cordon"</button> }.into_any()
+                    }
+                }}
+            </div>
+        </div>
+    }
+}
+
+/// A requests-against-allocatable bar.
+#[component]
+fn Meter(label: &'static str, usage: Signal<Usage>) -> impl IntoView {
+    view! {
+        <div class="meter" title=move || format!("{label} requested / allocatable: {}", usage.get().text)>
+            <span class="meter-label">{label}</span>
+            <span
+                class="meter-bar"
+                role="meter"
+                aria-label=format!("{label} requested")
+                aria-valuemin="0"
+                aria-valuemax="100"
+                aria-valuenow=move || usage.get().percent.to_string()
+            >
+                <span class="meter-fill" class:high=move || { usage.get().percent >= 85 } style:width=move || format!("{}%", usage.get().percent)></span>
+            </span>
+            <span class="meter-text">{move || usage.get().text}</span>
+        </div>
+    }
+}
+
+/// Status glyphs, so the status reads without colour even on a compact chip.
+fn glyph(chip: &PodChip) -> &'static str {
+    use super::view::StatusClass::*;
+    match chip.class {
+        Running => "●",
+        NotReady => "◑",
+        Pending => "○",
+        Creating => "◔",
+        Terminating => "◌",
+        Failed => "✖",
+        Done => "✓",
+    }
+}
+
+/// One pod. Clicking it inspects it; Delete deletes it.
+#[component]
+fn Chip(chip: PodChip) -> impl IntoView {
+    let ui = expect_context::<Ui>();
+    let name = chip.name.clone();
+    let ns = chip.namespace.clone();
+    let lit = {
+        let name = name.clone();
+        move || ui.lit_service.get().is_some() && ui.lit_pods().contains(&name)
+    };
+    let hits = {
+        let name = name.clone();
+        move || ui.traffic.with(|t| t.get(&name).copied())
+    };
+    let selected = {
+        let (ns, name) = (ns.clone(), name.clone());
+        move || {
+            ui.selected.with(|s| {
+                s.as_ref()
+                    .is_some_and(|s| s.kind == "Pod" && s.name == name && s.namespace == ns)
+            })
+        }
+    };
+    let click = {
+        let (ns, name) = (ns.clone(), name.clone());
+        move |_| ui.inspect("Pod", &ns, &name)
+    };
+    let key = {
+        let (ns, name) = (ns.clone(), name.clone());
+        move |ev: leptos::ev::KeyboardEvent| {
+            if ev.key() == "Delete" {
+                ui.sim
+                    .run(&format!("kubectl delete pod {name} -n {ns} --wait=false"));
+            }
+        }
+    };
+    let class = format!(
+        "chip {} shade-{}{}",
+        chip.class.css(),
+        chip.shade,
+        if chip.owner.is_none() { " bare" } else { "" }
+    );
+    let label = chip.label();
+    view! {
+        <button
+            class=class
+            class:lit=lit
+            class:selected=selected
+            role="listitem"
+            style:--hue=chip.hue.to_string()
+            data-testid="pod"
+            data-pod=chip.name.clone()
+            data-status=chip.status.clone()
+            aria-label=label.clone()
+            title=label
+            on:click=click
+            on:keydown=key
+        >
+            <span class="chip-top">
+                <span class="chip-name">{chip.short.clone()}</span>
+                {(chip.revision > 0).then(|| view! { <span class="chip-rev">{format!("r{}", chip.revision)}</span> })}
+            </span>
+            <span class="chip-status">
+                <span class="glyph" aria-hidden="true">{glyph(&chip)}</span>
+                <span class="chip-status-text">{chip.status.clone()}</span>
+                {(chip.restarts > 0).then(|| view! { <span class="chip-restarts">{format!("↻{}", chip.restarts)}</span> })}
+            </span>
+            {move || hits().map(|n| view! { <span class="hits" aria-label=format!("{n} requests")>{format!("{n}")}</span> })}
+        </button>
+    }
+}

@@ -1,0 +1,211 @@
+//! The one place that touches localStorage: the editor text, the cluster snapshot, the
+//! console and the layout survive a reload. Stored values that cannot be read are moved
+//! aside (kept under a `.unreadable` key) and reported, never a crash.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::cluster::Cluster;
+
+use super::state::ConsoleState;
+
+const EDITOR: &str = "kubeplay.v1.editor";
+const CLUSTER: &str = "kubeplay.v1.cluster";
+const CONSOLE: &str = "kubeplay.v1.console";
+const LAYOUT: &str = "kubeplay.v1.layout";
+
+/// Purely visual choices that survive a reload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Layout {
+    /// Large text for projectors.
+    pub presenter: bool,
+    /// Simulation speed (0.25 to 20).
+    pub speed: f64,
+    /// The bottom tab shown.
+    pub tab: String,
+    /// Events newest first (else oldest first, as kubectl prints them).
+    pub newest_first: bool,
+    /// Whether the editor column is shown.
+    pub editor_shown: bool,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout {
+            presenter: false,
+            speed: 1.0,
+            tab: "console".into(),
+            newest_first: true,
+            editor_shown: true,
+        }
+    }
+}
+
+/// What a reload finds.
+#[derive(Default)]
+pub struct Saved {
+    /// The editor text.
+    pub editor: Option<String>,
+    /// The cluster.
+    pub cluster: Option<Cluster>,
+    /// The console.
+    pub console: Option<ConsoleState>,
+    /// The layout.
+    pub layout: Option<Layout>,
+    /// What could not be read, in words for the page.
+    pub problems: Vec<String>,
+}
+
+/// Decodes the stored texts; anything unreadable is left out and named in `problems`,
+/// with the key it was read from.
+pub fn decode(
+    editor: Option<String>,
+    cluster: Option<String>,
+    console: Option<String>,
+    layout: Option<String>,
+) -> (Saved, Vec<&'static str>) {
+    let mut saved = Saved {
+        editor,
+        ..Default::default()
+    };
+    let mut bad = Vec::new();
+    if let Some(raw) = cluster {
+        match Cluster::restore(&raw) {
+            Ok(c) => saved.cluster = Some(c),
+            Err(e) => {
+                saved.problems.push(format!(
+                    "The saved cluster could not be read ({e}); it was set aside and a fresh cluster started."
+                ));
+                bad.push(CLUSTER);
+            }
+        }
+    }
+    if let Some(raw) = console {
+        match serde_json::from_str(&raw) {
+            Ok(c) => saved.console = Some(c),
+            Err(e) => {
+                saved.problems.push(format!(
+                    "The saved console history could not be read ({e}); it was set aside."
+                ));
+                bad.push(CONSOLE);
+            }
+        }
+    }
+    if let Some(raw) = layout {
+        match serde_json::from_str(&raw) {
+            Ok(l) => saved.layout = Some(l),
+            Err(_) => bad.push(LAYOUT),
+        }
+    }
+    (saved, bad)
+}
+
+#[cfg(target_arch = "wasm32")]
+mod web {
+    use super::*;
+
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok().flatten()
+    }
+
+    fn get(key: &str) -> Option<String> {
+        storage()?.get_item(key).ok().flatten()
+    }
+
+    /// Writes `value`; returns false when the browser refused (quota, private mode).
+    pub fn set(key: &str, value: &str) -> bool {
+        storage().is_some_and(|s| s.set_item(key, value).is_ok())
+    }
+
+    /// Reads everything saved, setting aside what cannot be read.
+    pub fn load() -> Saved {
+        let (saved, bad) = decode(get(EDITOR), get(CLUSTER), get(CONSOLE), get(LAYOUT));
+        if let Some(s) = storage() {
+            for key in bad {
+                if let Ok(Some(raw)) = s.get_item(key) {
+                    let _ = s.set_item(&format!("{key}.unreadable"), &raw);
+                }
+                let _ = s.remove_item(key);
+            }
+        }
+        saved
+    }
+
+    /// Forgets the saved session (reset).
+    pub fn clear() {
+        if let Some(s) = storage() {
+            for key in [EDITOR, CLUSTER, CONSOLE] {
+                let _ = s.remove_item(key);
+            }
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod web {
+    use super::*;
+
+    pub fn set(_key: &str, _value: &str) -> bool {
+        false
+    }
+
+    pub fn load() -> Saved {
+        Saved::default()
+    }
+
+    pub fn clear() {}
+}
+
+pub use web::{clear, load};
+
+/// Saves the editor text.
+pub fn save_editor(text: &str) -> bool {
+    web::set(EDITOR, text)
+}
+
+/// Saves the cluster snapshot.
+pub fn save_cluster(snapshot: &str) -> bool {
+    web::set(CLUSTER, snapshot)
+}
+
+/// Saves the console.
+pub fn save_console(console: &ConsoleState) -> bool {
+    web::set(CONSOLE, &serde_json::to_string(console).unwrap_or_default())
+}
+
+/// Saves the layout.
+pub fn save_layout(layout: &Layout) -> bool {
+    web::set(LAYOUT, &serde_json::to_string(layout).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreadable_state_is_reported_and_set_aside() {
+        let (saved, bad) = decode(
+            Some("kind: Pod".into()),
+            Some("{not json".into()),
+            Some("[]".into()),
+            Some("{\"presenter\":true}".into()),
+        );
+        assert_eq!(saved.editor.as_deref(), Some("kind: Pod"));
+        assert!(saved.cluster.is_none() && saved.console.is_none());
+        assert_eq!(saved.problems.len(), 2);
+        assert!(saved.problems[0].contains("cluster could not be read"));
+        assert_eq!(bad, vec![CLUSTER, CONSOLE]);
+        let layout = saved.layout.unwrap();
+        assert!(layout.presenter);
+        assert_eq!(layout.speed, 1.0, "missing fields take their defaults");
+    }
+
+    #[test]
+    fn a_snapshot_round_trips() {
+        let mut c = super::super::state::starter_cluster();
+        c.settle();
+        let (saved, bad) = decode(None, Some(c.snapshot()), None, None);
+        assert!(bad.is_empty());
+        assert_eq!(saved.cluster.unwrap().store.pods.len(), 3);
+    }
+}
