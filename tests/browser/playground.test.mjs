@@ -1,0 +1,201 @@
+// The playground page, as a learner uses it: the first cluster converges, the editor
+// applies (button and Ctrl+Enter), YAML errors are marked at their line, a clicked pod
+// is deleted and replaced, the console runs kubectl, and a reload keeps the work.
+import assert from 'node:assert/strict';
+
+import { test } from './harness.mjs';
+
+/** Pods drawn with `status` (all pods when omitted). */
+async function podCount(t, status) {
+  const selector = status ? `[data-testid=pod][data-status="${status}"]` : '[data-testid=pod]';
+  return t.page.locator(selector).count();
+}
+
+/** Waits until exactly `n` pods are drawn Running and no other pod is drawn. */
+async function waitForRunningPods(t, n, timeoutMs = 15_000) {
+  await t.page.waitForFunction(
+    (n) => {
+      const pods = [...document.querySelectorAll('[data-testid=pod]')];
+      return pods.length === n && pods.every((p) => p.dataset.status === 'Running');
+    },
+    n,
+    { timeout: timeoutMs },
+  );
+}
+
+/** Opens the page on a fresh session and waits for the first cluster to converge. */
+async function openConverged(t) {
+  await t.goto('/');
+  await t.waitForTestId('converged', { timeoutMs: 15_000 });
+  await waitForRunningPods(t, 3);
+}
+
+/** Replaces the editor text, as typing would (input events fire). */
+async function setEditor(t, text) {
+  await t.byTestId('editor-input').fill(text);
+}
+
+async function editorText(t) {
+  return t.byTestId('editor-input').inputValue();
+}
+
+async function setSpeed(t, speed) {
+  await t.byTestId('speed').selectOption(String(speed));
+}
+
+export const tests = [
+  test('first load: the starter cluster converges to three Running pods', async (t) => {
+    const started = Date.now();
+    await t.goto('/');
+    await t.waitForTestId('converged', { timeoutMs: 15_000 });
+    const ms = Date.now() - started;
+    await waitForRunningPods(t, 3);
+    assert.equal(await t.page.locator('[data-testid=node]').count(), 3, 'three node lanes');
+    const workload = t.byTestId('workload');
+    assert.equal(await workload.getAttribute('data-health'), 'Converged');
+    assert.match(await t.byTestId('workload-why').innerText(), /Actual matches desired: 3 of 3/);
+    assert.match(await t.byTestId('service').innerText(), /3 ready pods/);
+    console.log(`      (first converged cluster drawn ${ms} ms after navigation)`);
+    await t.screenshot('converged');
+  }),
+
+  test('a changed replica count shows its diff, applies with the button, and pods appear', async (t) => {
+    await openConverged(t);
+    await setSpeed(t, 5);
+    await setEditor(t, (await editorText(t)).replace('replicas: 3', 'replicas: 5'));
+    const diff = t.byTestId('apply-diff');
+    await t.page.waitForFunction(() => /spec\.replicas\s*3\s*→\s*5/.test(document.querySelector('[data-testid=apply-diff]').innerText));
+    assert.match(await diff.innerText(), /deployment\.apps\/web\s*will change/);
+    await t.byTestId('apply').click();
+    assert.match(await t.byTestId('apply-output').innerText(), /deployment\.apps\/web configured/);
+    await waitForRunningPods(t, 5);
+    await t.waitForTestId('converged');
+  }),
+
+  test('Ctrl+Enter in the editor applies', async (t) => {
+    await openConverged(t);
+    await setSpeed(t, 5);
+    await setEditor(t, (await editorText(t)).replace('replicas: 3', 'replicas: 2'));
+    await t.byTestId('editor-input').press('Control+Enter');
+    await t.page.waitForFunction(() => /configured/.test(document.querySelector('[data-testid=apply-output]')?.innerText ?? ''));
+    await waitForRunningPods(t, 2);
+  }),
+
+  test('a YAML error is marked at its line with the message and path', async (t) => {
+    await openConverged(t);
+    await setEditor(t, (await editorText(t)).replace('replicas: 3', 'replicas: three'));
+    const problem = t.byTestId('editor-problem');
+    await problem.first().waitFor({ timeout: 5_000 });
+    assert.equal(await problem.count(), 1);
+    assert.equal(await problem.getAttribute('data-line'), '9');
+    const text = await problem.innerText();
+    assert.match(text, /line 9/);
+    assert.match(text, /invalid type: string "three", expected i32/);
+    assert.match(text, /spec\.replicas/);
+    // The gutter and the highlighted line carry the mark too.
+    assert.equal(await t.page.locator('.gutter .ln.err').innerText(), '9');
+    assert.match(await t.page.locator('.code-hl .line.err .line-msg').innerText(), /invalid type/);
+    assert.match(await t.byTestId('problem-count').innerText(), /1 problem/);
+    // Applying anyway reports kubectl's error and changes nothing.
+    await t.byTestId('apply').click();
+    assert.match(await t.byTestId('apply-output').innerText(), /error/);
+    await t.screenshot('yaml-error');
+    // Fixing it clears the mark.
+    await setEditor(t, (await editorText(t)).replace('replicas: three', 'replicas: 3'));
+    await problem.first().waitFor({ state: 'detached', timeout: 5_000 });
+  }),
+
+  test('a pod deleted by clicking is replaced by its ReplicaSet', async (t) => {
+    await openConverged(t);
+    await setSpeed(t, 5);
+    const first = t.page.locator('[data-testid=pod]').first();
+    const name = await first.getAttribute('data-pod');
+    await first.click();
+    assert.match(await t.byTestId('inspect').innerText(), new RegExp(`Name:\\s+${name}`));
+    await t.byTestId('inspect-delete').click();
+    await t.page.waitForFunction(
+      (name) => !document.querySelector(`[data-testid=pod][data-pod="${name}"]`),
+      name,
+      { timeout: 15_000 },
+    );
+    await waitForRunningPods(t, 3);
+    const names = await t.page.locator('[data-testid=pod]').evaluateAll((els) => els.map((e) => e.dataset.pod));
+    assert.ok(!names.includes(name), `${name} is gone, replaced by another pod`);
+  }),
+
+  test('the console runs kubectl and the runner directives, with history', async (t) => {
+    await openConverged(t);
+    const input = t.byTestId('console-input');
+    await input.fill('kubectl get pods');
+    await input.press('Enter');
+    const output = t.byTestId('console-output');
+    await t.page.waitForFunction(() => /NAME\s+READY\s+STATUS/.test(document.querySelector('[data-testid=console-output]').innerText));
+    assert.match(await output.innerText(), /web-[a-z0-9]+-[a-z0-9]+\s+1\/1\s+Running/);
+    await input.fill('node fail node-2');
+    await input.press('Enter');
+    await t.page.waitForFunction(() => /node-2/.test(document.querySelector('[data-testid=console-output]').innerText));
+    await input.press('ArrowUp');
+    assert.equal(await input.inputValue(), 'node fail node-2');
+    await input.press('ArrowUp');
+    assert.equal(await input.inputValue(), 'kubectl get pods');
+    await input.fill('kubectl get nodes');
+    await input.press('Enter');
+    await t.page.waitForFunction(() => /node-1\s+Ready/.test(document.querySelector('[data-testid=console-output]').innerText));
+  }),
+
+  test('a reload finds the editor text and the cluster as they were', async (t) => {
+    await openConverged(t);
+    await setSpeed(t, 5);
+    const edited = (await editorText(t)).replace('replicas: 3', 'replicas: 4');
+    await setEditor(t, edited);
+    await t.byTestId('apply').click();
+    await waitForRunningPods(t, 4);
+    const before = (await t.page.locator('[data-testid=pod]').evaluateAll((els) => els.map((e) => e.dataset.pod))).sort();
+    await t.page.reload();
+    await t.waitForTestId('cluster');
+    await waitForRunningPods(t, 4);
+    assert.equal(await editorText(t), edited);
+    const after = (await t.page.locator('[data-testid=pod]').evaluateAll((els) => els.map((e) => e.dataset.pod))).sort();
+    assert.deepEqual(after, before, 'the same pods, by name');
+    assert.match(await t.byTestId('console-output').innerText(), /kubectl apply -f editor\.yaml/);
+  }),
+
+  test('stored state that cannot be read is reported and set aside', async (t) => {
+    // Stored before the page's own script runs (a reload would save over it first).
+    await t.page.addInitScript(() => localStorage.setItem('kubeplay.v1.cluster', '{"not": "a cluster"'));
+    await t.goto('/');
+    const notice = await t.waitForTestId('notices');
+    assert.match(await notice.innerText(), /saved cluster could not be read/);
+    await t.waitForTestId('converged', { timeoutMs: 15_000 });
+    const aside = await t.page.evaluate(() => localStorage.getItem('kubeplay.v1.cluster.unreadable'));
+    assert.equal(aside, '{"not": "a cluster"');
+  }),
+
+  test('a rolling update shows two revisions side by side', async (t) => {
+    await openConverged(t);
+    await setEditor(t, (await editorText(t)).replace('nginx:1.27', 'nginx:1.26'));
+    await t.byTestId('apply').click();
+    // Mid-rollout: pods of both revisions are drawn at once.
+    await t.page.waitForFunction(() => {
+      const labels = [...document.querySelectorAll('[data-testid=pod]')].map((p) => p.getAttribute('aria-label'));
+      return labels.some((l) => l.includes('revision 1')) && labels.some((l) => l.includes('revision 2'));
+    }, null, { timeout: 10_000 });
+    await t.page.waitForFunction(() => document.querySelectorAll('.revs li').length >= 2);
+    assert.match(await t.byTestId('workload-why').innerText(), /older revisions|new template/);
+    await t.page.waitForTimeout(600);
+    await t.screenshot('mid-rollout');
+    await setSpeed(t, 10);
+    await t.waitForTestId('converged', { timeoutMs: 20_000 });
+    await waitForRunningPods(t, 3);
+  }),
+
+  test('presenter mode and dark mode render', async (t) => {
+    await t.page.emulateMedia({ colorScheme: 'dark' });
+    await openConverged(t);
+    await t.byTestId('presenter').click();
+    assert.equal(await t.byTestId('presenter').getAttribute('aria-pressed'), 'true');
+    await t.byTestId('tab-events').click();
+    await t.waitForTestId('events');
+    await t.screenshot('presenter-dark');
+  }),
+];
