@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Builds the release site and prints what a visitor downloads: the raw and
-# gzip -9 size of every .wasm, .js and .css file in dist/.
+# gzip -9 size of every .wasm, .js and .css file in dist/. Then measures the page
+# in headless Chromium (tests/browser/perf.mjs): time from navigation to the first
+# converged cluster drawn, and frame times while a 300-pod cluster animates.
 #
 #   scripts/size-report.sh            (or: make size, which runs setup first)
 #   SKIP_BUILD=1 scripts/size-report.sh   report on the dist/ already built
+#   SKIP_SPEED=1 scripts/size-report.sh   sizes only, no browser
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -34,3 +37,8 @@ for f in "${files[@]}"; do
   printf '%-44s %14s %14s\n' "${f#dist/}" "$(kib "$raw")" "$(kib "$gz")"
 done
 printf '%-44s %14s %14s\n' "total" "$(kib "$total_raw")" "$(kib "$total_gz")"
+printf 'target: under 300 KiB gzipped in all\n'
+
+if [ "${SKIP_SPEED:-0}" != 1 ]; then
+  node tests/browser/perf.mjs --dist dist
+fi

@@ -31,8 +31,10 @@ const TICK_MS: u32 = 100;
 /// Running within the first second instead of watching an empty cluster.
 const HEAD_START_MS: u64 = 1500;
 
-/// How long after a change the cluster snapshot is saved (one write per burst).
-const SAVE_DELAY_MS: u32 = 1000;
+/// How long after a change the cluster snapshot is saved (one write per burst). A
+/// 300-pod snapshot is about 1.5 MB of JSON, so it is not written on every tick; the
+/// page also saves when it is hidden or closed.
+const SAVE_DELAY_MS: u32 = 3000;
 
 /// An object the user clicked, shown in the Inspect tab.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -213,7 +215,7 @@ fn start_clock(ui: Ui) {
 }
 
 /// Saves the session as it changes: the editor text and layout at once, the cluster
-/// snapshot at most once a second, everything again when the page is hidden.
+/// snapshot at most every few seconds, everything again when the page is hidden.
 fn persist(ui: Ui) {
     Effect::new(move |_| {
         ui.editor_text.with(|t| storage::save_editor(t));
