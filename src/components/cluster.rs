@@ -129,27 +129,16 @@ fn ServiceCard(svc: ServiceView) -> impl IntoView {
     let send = {
         let (ns, name, uid) = (ns.clone(), name.clone(), uid.clone());
         move |_| {
-            let result = ui
+            let hits: BTreeMap<String, usize> = ui
                 .sim
-                .mutate(|c| c.send_traffic(&ns, &name, TRAFFIC_REQUESTS));
-            let command = format!("traffic {name} {TRAFFIC_REQUESTS} -n {ns}");
-            let at = ui.sim.peek(|c| c.now().to_string());
-            let out = match result {
-                Ok(report) => {
-                    let hits: BTreeMap<String, usize> = report
-                        .per_pod()
-                        .into_iter()
-                        .map(|(k, v)| (k.to_string(), v))
-                        .collect();
-                    ui.traffic.set(hits);
-                    ui.lit_service.set(Some(uid.clone()));
-                    Timeout::new(TRAFFIC_SHOWN_MS, move || ui.traffic.set(BTreeMap::new()))
-                        .forget();
-                    crate::engine::kubectl::Output::ok(report.render())
-                }
-                Err(e) => crate::engine::kubectl::Output::err(e),
-            };
-            ui.sim.console.update(|s| s.push(&command, &out, at));
+                .traffic(&ns, &name, TRAFFIC_REQUESTS)
+                .into_iter()
+                .collect();
+            if !hits.is_empty() {
+                ui.traffic.set(hits);
+                ui.lit_service.set(Some(uid.clone()));
+                Timeout::new(TRAFFIC_SHOWN_MS, move || ui.traffic.set(BTreeMap::new())).forget();
+            }
         }
     };
     let inspect = {

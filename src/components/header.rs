@@ -28,6 +28,26 @@ pub fn Header() -> impl IntoView {
     let has_workloads = move || ui.workloads.with(|w| !w.is_empty());
     let speed = move || ui.layout.with(|l| l.speed);
     let toggle_play = move |_| playing.update(|p| *p = !*p);
+    // Space plays and pauses, except where Space types or presses something.
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() != " " || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        let in_control = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .is_some_and(|el| {
+                matches!(
+                    el.tag_name().as_str(),
+                    "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON"
+                )
+            });
+        if !in_control {
+            ev.prevent_default();
+            playing.update(|p| *p = !*p);
+        }
+    });
+    on_cleanup(move || handle.remove());
     view! {
         <header class="topbar">
             <div class="brand">

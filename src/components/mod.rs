@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use gloo::timers::callback::{Interval, Timeout};
 use leptos::prelude::*;
 
-use state::{starter_cluster, ConsoleState, Sim};
+use state::{ConsoleState, SessionLog, Sim};
 use storage::Layout;
 use view::{ClusterView, WorkloadView, STARTER_YAML};
 
@@ -31,10 +31,9 @@ const TICK_MS: u32 = 100;
 /// Running within the first second instead of watching an empty cluster.
 const HEAD_START_MS: u64 = 1500;
 
-/// How long after a change the cluster snapshot is saved (one write per burst). A
-/// 300-pod snapshot is about 1.5 MB of JSON, so it is not written on every tick; the
-/// page also saves when it is hidden or closed.
-const SAVE_DELAY_MS: u32 = 3000;
+/// How long after a change the session log is saved (one write per burst of ticks; the
+/// page also saves when it is hidden or closed).
+const SAVE_DELAY_MS: u32 = 1000;
 
 /// An object the user clicked, shown in the Inspect tab.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,7 +104,7 @@ impl Ui {
     /// Starts over: the starter cluster and manifest, the saved session forgotten.
     pub fn reset(&self) {
         storage::clear();
-        self.sim.replace(starter_cluster());
+        self.sim.replace(SessionLog::starter(HEAD_START_MS));
         self.sim.console.set(ConsoleState::default());
         self.editor_text.set(STARTER_YAML.to_string());
         self.editor_reset.update(|n| *n += 1);
@@ -118,12 +117,10 @@ impl Ui {
 #[component]
 pub fn App() -> impl IntoView {
     let saved = storage::load();
-    let first_visit = saved.cluster.is_none();
-    let cluster = saved.cluster.unwrap_or_else(|| {
-        let mut c = starter_cluster();
-        c.advance(HEAD_START_MS);
-        c
-    });
+    let first_visit = saved.session.is_none();
+    let session = saved
+        .session
+        .unwrap_or_else(|| SessionLog::starter(HEAD_START_MS));
     let mut console = saved.console.unwrap_or_default();
     if first_visit && console.entries.is_empty() {
         let out = crate::engine::kubectl::Output::ok(
@@ -131,7 +128,7 @@ pub fn App() -> impl IntoView {
         );
         console.push("kubectl apply -f editor.yaml", &out, "00:00".into());
     }
-    let sim = Sim::new(cluster, console);
+    let sim = Sim::new(session, console);
     let rv = Memo::new(move |_| sim.read(|c| c.store.resource_version()));
     let cluster_vm = Memo::new(move |_| {
         rv.get();
@@ -214,8 +211,8 @@ fn start_clock(ui: Ui) {
     interval.forget();
 }
 
-/// Saves the session as it changes: the editor text and layout at once, the cluster
-/// snapshot at most every few seconds, everything again when the page is hidden.
+/// Saves the session as it changes: the editor text and layout at once, the cluster's
+/// session log at most once a second, everything again when the page is hidden.
 fn persist(ui: Ui) {
     Effect::new(move |_| {
         ui.editor_text.with(|t| storage::save_editor(t));
@@ -228,7 +225,7 @@ fn persist(ui: Ui) {
     });
     let pending = StoredValue::new(false);
     let save_now = move || {
-        let ok = ui.sim.peek(|c| storage::save_cluster(&c.snapshot()));
+        let ok = ui.sim.with_log(storage::save_session);
         if !ok {
             let msg = "The cluster could not be saved (browser storage is full or disabled); it will not survive a reload.".to_string();
             ui.notices.update(|n| {

@@ -95,28 +95,141 @@ pub fn run_line(cluster: &mut Cluster, line: &str) -> Output {
     out
 }
 
-/// A fresh cluster from the fixed seed with the starter manifest applied.
-pub fn starter_cluster() -> Cluster {
-    let mut c = Cluster::new(STARTER_SEED);
-    apply_text(&mut c, STARTER_YAML, "editor.yaml", None, Mode::Apply);
-    c
+/// One thing that changed the cluster, recorded so the session can be rebuilt exactly:
+/// the engine is deterministic, so the seed plus these actions, replayed in order, give
+/// the same cluster byte for byte (same pod names, same clock).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "do", rename_all = "lowercase")]
+pub enum Action {
+    /// `kubectl apply -f editor.yaml` of this text.
+    Apply {
+        /// The editor text applied.
+        text: String,
+    },
+    /// A console line (kubectl or a runner directive), also the chaos buttons.
+    Run {
+        /// The line.
+        line: String,
+    },
+    /// Requests sent through a Service.
+    Traffic {
+        /// Namespace.
+        ns: String,
+        /// Service name.
+        svc: String,
+        /// Number of requests.
+        n: usize,
+    },
+    /// `times` timer ticks of `ms` simulated milliseconds each (run-length encoded).
+    Advance {
+        /// Simulated milliseconds per tick.
+        ms: u64,
+        /// How many ticks in a row.
+        times: u64,
+    },
+    /// One "Step" (to the next moment a controller acts).
+    Step,
+}
+
+/// The seed and every action since: what is saved, and what rebuilds the cluster.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionLog {
+    /// The cluster's seed.
+    pub seed: u64,
+    /// Actions, oldest first.
+    pub actions: Vec<Action>,
+}
+
+impl SessionLog {
+    /// The first session: the starter manifest applied, plus a head start of
+    /// `head_start_ms` so pods are already starting when the page first draws.
+    pub fn starter(head_start_ms: u64) -> SessionLog {
+        SessionLog {
+            seed: STARTER_SEED,
+            actions: vec![
+                Action::Apply {
+                    text: STARTER_YAML.to_string(),
+                },
+                Action::Advance {
+                    ms: head_start_ms,
+                    times: 1,
+                },
+            ],
+        }
+    }
+
+    /// Records an action, merging consecutive equal ticks.
+    pub fn record(&mut self, action: Action) {
+        if let (
+            Some(Action::Advance { ms, times }),
+            Action::Advance {
+                ms: new_ms,
+                times: more,
+            },
+        ) = (self.actions.last_mut(), &action)
+        {
+            if *ms == *new_ms {
+                *times += more;
+                return;
+            }
+        }
+        self.actions.push(action);
+    }
+
+    /// Rebuilds the cluster from the seed by replaying every action.
+    pub fn replay(&self) -> Cluster {
+        let mut c = Cluster::new(self.seed);
+        for a in &self.actions {
+            perform(&mut c, a);
+        }
+        c
+    }
+}
+
+/// Performs one action on the cluster; returns what it printed.
+pub fn perform(cluster: &mut Cluster, action: &Action) -> Output {
+    match action {
+        Action::Apply { text } => apply_text(cluster, text, "editor.yaml", None, Mode::Apply),
+        Action::Run { line } => run_line(cluster, line),
+        Action::Traffic { ns, svc, n } => match cluster.send_traffic(ns, svc, *n) {
+            Ok(report) => Output::ok(report.render()),
+            Err(e) => Output::err(e),
+        },
+        Action::Advance { ms, times } => {
+            for _ in 0..*times {
+                cluster.advance(*ms);
+            }
+            Output::ok("")
+        }
+        Action::Step => {
+            let now = cluster.now();
+            let ms = cluster
+                .next_timer()
+                .map_or(1000, |t| t.since(now).clamp(1, 10_000));
+            cluster.advance(ms);
+            Output::ok("")
+        }
+    }
 }
 
 /// The single owner of the simulated cluster. `version` ticks after every change, so
-/// readers that call [`Sim::read`] re-run when the cluster changes.
+/// readers that call [`Sim::read`] re-run when the cluster changes. Every change goes
+/// through [`Sim::act`], which also records it in the session log.
 #[derive(Clone, Copy)]
 pub struct Sim {
     cluster: StoredValue<Cluster>,
+    log: StoredValue<SessionLog>,
     version: RwSignal<u64>,
     /// The console log and history.
     pub console: RwSignal<ConsoleState>,
 }
 
 impl Sim {
-    /// Owns `cluster` from now on.
-    pub fn new(cluster: Cluster, console: ConsoleState) -> Sim {
+    /// Owns the cluster that `log` rebuilds.
+    pub fn new(log: SessionLog, console: ConsoleState) -> Sim {
         Sim {
-            cluster: StoredValue::new(cluster),
+            cluster: StoredValue::new(log.replay()),
+            log: StoredValue::new(log),
             version: RwSignal::new(0),
             console: RwSignal::new(console),
         }
@@ -133,17 +246,24 @@ impl Sim {
         self.cluster.with_value(f)
     }
 
-    /// Changes the cluster and notifies every reader.
-    pub fn mutate<R>(&self, f: impl FnOnce(&mut Cluster) -> R) -> R {
-        let mut out = None;
-        self.cluster.update_value(|c| out = Some(f(c)));
-        self.version.update(|v| *v += 1);
-        out.expect("update_value runs the closure")
+    /// Reads the session log (for saving).
+    pub fn with_log<R>(&self, f: impl FnOnce(&SessionLog) -> R) -> R {
+        self.log.with_value(f)
     }
 
-    /// Replaces the whole cluster (reset).
-    pub fn replace(&self, cluster: Cluster) {
-        self.cluster.set_value(cluster);
+    /// Performs and records an action, and notifies every reader.
+    pub fn act(&self, action: Action) -> Output {
+        let mut out = Output::default();
+        self.cluster.update_value(|c| out = perform(c, &action));
+        self.log.update_value(|l| l.record(action));
+        self.version.update(|v| *v += 1);
+        out
+    }
+
+    /// Starts over from `log`.
+    pub fn replace(&self, log: SessionLog) {
+        self.cluster.set_value(log.replay());
+        self.log.set_value(log);
         self.version.update(|v| *v += 1);
     }
 
@@ -152,38 +272,68 @@ impl Sim {
         self.version.get()
     }
 
+    fn logged(&self, command: &str, out: &Output) {
+        let at = self.peek(|c| c.now().to_string());
+        self.console.update(|s| s.push(command, out, at));
+    }
+
     /// Runs a console line and logs it; returns its output.
     pub fn run(&self, line: &str) -> Output {
-        let out = self.mutate(|c| run_line(c, line));
-        let at = self.peek(|c| c.now().to_string());
-        self.console.update(|s| s.push(line, &out, at));
+        let out = self.act(Action::Run {
+            line: line.to_string(),
+        });
+        self.logged(line, &out);
         out
     }
 
     /// Applies the editor's text as `kubectl apply -f editor.yaml`, logging it.
     pub fn apply(&self, text: &str) -> Output {
-        let out = self.mutate(|c| apply_text(c, text, "editor.yaml", None, Mode::Apply));
-        let at = self.peek(|c| c.now().to_string());
-        self.console
-            .update(|s| s.push("kubectl apply -f editor.yaml", &out, at));
+        let out = self.act(Action::Apply {
+            text: text.to_string(),
+        });
+        self.logged("kubectl apply -f editor.yaml", &out);
         out
     }
 
-    /// Advances simulated time.
+    /// Sends `n` requests through a Service, logging the report; returns the requests
+    /// each pod answered.
+    pub fn traffic(&self, ns: &str, svc: &str, n: usize) -> Vec<(String, usize)> {
+        let mut hits = Vec::new();
+        let mut out = Output::default();
+        // As `perform` does for Action::Traffic, keeping the report's per-pod counts.
+        self.cluster
+            .update_value(|c| match c.send_traffic(ns, svc, n) {
+                Ok(report) => {
+                    hits = report
+                        .per_pod()
+                        .into_iter()
+                        .map(|(pod, n)| (pod.to_string(), n))
+                        .collect();
+                    out = Output::ok(report.render());
+                }
+                Err(e) => out = Output::err(e),
+            });
+        self.log.update_value(|l| {
+            l.record(Action::Traffic {
+                ns: ns.to_string(),
+                svc: svc.to_string(),
+                n,
+            })
+        });
+        self.version.update(|v| *v += 1);
+        self.logged(&format!("traffic {svc} {n} -n {ns}"), &out);
+        hits
+    }
+
+    /// Advances simulated time by one timer tick.
     pub fn advance(&self, ms: u64) {
-        self.mutate(|c| c.advance(ms));
+        self.act(Action::Advance { ms, times: 1 });
     }
 
     /// Advances to the next moment a controller asked to wake up (at most 10 s ahead,
     /// one second when nothing is due): one visible step of the simulation.
     pub fn step(&self) {
-        self.mutate(|c| {
-            let now = c.now();
-            let ms = c
-                .next_timer()
-                .map_or(1000, |t| t.since(now).clamp(1, 10_000));
-            c.advance(ms);
-        });
+        self.act(Action::Step);
     }
 }
 
@@ -193,7 +343,7 @@ mod tests {
 
     #[test]
     fn console_lines_take_kubectl_and_runner_directives() {
-        let mut c = starter_cluster();
+        let mut c = SessionLog::starter(0).replay();
         assert!(run_line(&mut c, "settle").ok);
         let out = run_line(&mut c, "kubectl get deploy web");
         assert!(out.ok && out.text.contains("3/3"), "{}", out.text);
@@ -215,7 +365,7 @@ mod tests {
         // never saw a change: components must read it with get().
         let owner = Owner::new();
         owner.set();
-        let sim = Sim::new(starter_cluster(), ConsoleState::default());
+        let sim = Sim::new(SessionLog::starter(0), ConsoleState::default());
         let rv = Memo::new(move |_| sim.read(|c| c.store.resource_version()));
         let running = Memo::new(move |_| {
             rv.get();
@@ -223,13 +373,67 @@ mod tests {
                 super::super::view::cluster_view(c)
                     .lanes
                     .iter()
-                    .map(|l| l.pods.len())
-                    .sum::<usize>()
+                    .flat_map(|l| &l.pods)
+                    .filter(|p| p.status == "Running")
+                    .count()
             })
         });
         assert_eq!(running.get(), 0);
         sim.advance(3000);
         assert_eq!(running.get(), 3);
+    }
+
+    #[test]
+    fn a_replayed_session_is_the_same_cluster_byte_for_byte() {
+        let mut log = SessionLog::starter(1500);
+        let mut live = log.replay();
+        let act = |log: &mut SessionLog, live: &mut Cluster, a: Action| {
+            perform(live, &a);
+            log.record(a);
+        };
+        for _ in 0..30 {
+            act(&mut log, &mut live, Action::Advance { ms: 100, times: 1 });
+        }
+        let scaled = STARTER_YAML.replace("replicas: 3", "replicas: 5");
+        act(&mut log, &mut live, Action::Apply { text: scaled });
+        act(&mut log, &mut live, Action::Step);
+        for _ in 0..40 {
+            act(&mut log, &mut live, Action::Advance { ms: 500, times: 1 });
+        }
+        act(
+            &mut log,
+            &mut live,
+            Action::Traffic {
+                ns: "default".into(),
+                svc: "web".into(),
+                n: 20,
+            },
+        );
+        act(
+            &mut log,
+            &mut live,
+            Action::Run {
+                line: "node fail node-2".into(),
+            },
+        );
+        for _ in 0..20 {
+            act(&mut log, &mut live, Action::Advance { ms: 2000, times: 1 });
+        }
+        act(
+            &mut log,
+            &mut live,
+            Action::Run {
+                line: "kubectl delete pod --all".into(),
+            },
+        );
+        for _ in 0..10 {
+            act(&mut log, &mut live, Action::Advance { ms: 100, times: 1 });
+        }
+        // Ticks are run-length encoded, so the log stays small.
+        assert!(log.actions.len() < 15, "{}", log.actions.len());
+        let json = serde_json::to_string(&log).unwrap();
+        let back: SessionLog = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.replay().snapshot(), live.snapshot());
     }
 
     #[test]

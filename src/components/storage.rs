@@ -1,15 +1,13 @@
-//! The one place that touches localStorage: the editor text, the cluster snapshot, the
-//! console and the layout survive a reload. Stored values that cannot be read are moved
+//! The one place that touches localStorage: the editor text, the session log (the seed
+//! and actions that rebuild the cluster), the console and the layout survive a reload. Stored values that cannot be read are moved
 //! aside (kept under a `.unreadable` key) and reported, never a crash.
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::cluster::Cluster;
-
-use super::state::ConsoleState;
+use super::state::{ConsoleState, SessionLog};
 
 const EDITOR: &str = "kubeplay.v1.editor";
-const CLUSTER: &str = "kubeplay.v1.cluster";
+const CLUSTER: &str = "kubeplay.v1.session";
 const CONSOLE: &str = "kubeplay.v1.console";
 const LAYOUT: &str = "kubeplay.v1.layout";
 
@@ -46,8 +44,8 @@ impl Default for Layout {
 pub struct Saved {
     /// The editor text.
     pub editor: Option<String>,
-    /// The cluster.
-    pub cluster: Option<Cluster>,
+    /// The session log that rebuilds the cluster.
+    pub session: Option<SessionLog>,
     /// The console.
     pub console: Option<ConsoleState>,
     /// The layout.
@@ -60,7 +58,7 @@ pub struct Saved {
 /// with the key it was read from.
 pub fn decode(
     editor: Option<String>,
-    cluster: Option<String>,
+    session: Option<String>,
     console: Option<String>,
     layout: Option<String>,
 ) -> (Saved, Vec<&'static str>) {
@@ -69,9 +67,9 @@ pub fn decode(
         ..Default::default()
     };
     let mut bad = Vec::new();
-    if let Some(raw) = cluster {
-        match Cluster::restore(&raw) {
-            Ok(c) => saved.cluster = Some(c),
+    if let Some(raw) = session {
+        match serde_json::from_str::<SessionLog>(&raw) {
+            Ok(s) => saved.session = Some(s),
             Err(e) => {
                 saved.problems.push(format!(
                     "The saved cluster could not be read ({e}); it was set aside and a fresh cluster started."
@@ -163,9 +161,9 @@ pub fn save_editor(text: &str) -> bool {
     web::set(EDITOR, text)
 }
 
-/// Saves the cluster snapshot.
-pub fn save_cluster(snapshot: &str) -> bool {
-    web::set(CLUSTER, snapshot)
+/// Saves the session log.
+pub fn save_session(log: &SessionLog) -> bool {
+    web::set(CLUSTER, &serde_json::to_string(log).unwrap_or_default())
 }
 
 /// Saves the console.
@@ -191,7 +189,7 @@ mod tests {
             Some("{\"presenter\":true}".into()),
         );
         assert_eq!(saved.editor.as_deref(), Some("kind: Pod"));
-        assert!(saved.cluster.is_none() && saved.console.is_none());
+        assert!(saved.session.is_none() && saved.console.is_none());
         assert_eq!(saved.problems.len(), 2);
         assert!(saved.problems[0].contains("cluster could not be read"));
         assert_eq!(bad, vec![CLUSTER, CONSOLE]);
@@ -201,11 +199,11 @@ mod tests {
     }
 
     #[test]
-    fn a_snapshot_round_trips() {
-        let mut c = super::super::state::starter_cluster();
-        c.settle();
-        let (saved, bad) = decode(None, Some(c.snapshot()), None, None);
+    fn a_session_round_trips() {
+        let log = SessionLog::starter(5000);
+        let raw = serde_json::to_string(&log).unwrap();
+        let (saved, bad) = decode(None, Some(raw), None, None);
         assert!(bad.is_empty());
-        assert_eq!(saved.cluster.unwrap().store.pods.len(), 3);
+        assert_eq!(saved.session.unwrap().replay().store.pods.len(), 3);
     }
 }

@@ -162,12 +162,12 @@ export const tests = [
 
   test('stored state that cannot be read is reported and set aside', async (t) => {
     // Stored before the page's own script runs (a reload would save over it first).
-    await t.page.addInitScript(() => localStorage.setItem('kubeplay.v1.cluster', '{"not": "a cluster"'));
+    await t.page.addInitScript(() => localStorage.setItem('kubeplay.v1.session', '{"not": "a cluster"'));
     await t.goto('/');
     const notice = await t.waitForTestId('notices');
     assert.match(await notice.innerText(), /saved cluster could not be read/);
     await t.waitForTestId('converged', { timeoutMs: 15_000 });
-    const aside = await t.page.evaluate(() => localStorage.getItem('kubeplay.v1.cluster.unreadable'));
+    const aside = await t.page.evaluate(() => localStorage.getItem('kubeplay.v1.session.unreadable'));
     assert.equal(aside, '{"not": "a cluster"');
   }),
 
