@@ -178,10 +178,19 @@ fn Unscheduled() -> impl IntoView {
     let pods = move || ui.cluster.with(|v| v.unscheduled.clone());
     view! {
         <Show when=move || ui.cluster.with(|v| !v.unscheduled.is_empty())>
-            <div class="lane unscheduled" data-testid="unscheduled">
+            <div
+                class="lane unscheduled"
+                class:dense=move || ui.cluster.with(|v| v.unscheduled.len() > DENSE_ABOVE)
+                data-testid="unscheduled"
+            >
                 <div class="lane-head">
                     <span class="lane-name">"Unscheduled"</span>
-                    <span class="muted small">"waiting for a node that fits"</span>
+                    <span class="muted small">
+                        {move || {
+                            let n = ui.cluster.with(|v| v.unscheduled.len());
+                            format!("{n} pod{} waiting for a node that fits", if n == 1 { "" } else { "s" })
+                        }}
+                    </span>
                 </div>
                 <div class="chips">
                     <For each=pods key=|p| p.render_key() let:chip>

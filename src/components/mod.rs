@@ -29,7 +29,7 @@ const TICK_MS: u32 = 100;
 /// On first load the starter cluster is given this much simulated time before the page
 /// shows it: pods are already scheduled and pulling, so a newcomer sees them turn
 /// Running within the first second instead of watching an empty cluster.
-const HEAD_START_MS: u64 = 1500;
+const HEAD_START_MS: u64 = 1900;
 
 /// How long after a change the session log is saved (one write per burst of ticks; the
 /// page also saves when it is hidden or closed).

@@ -773,8 +773,13 @@ fn workload(cluster: &Cluster, d: &Deployment) -> WorkloadView {
         ));
     }
     for (status, n) in &starting {
+        let why = if status == "Pending" {
+            "no node has taken them yet (the scheduler says why below)."
+        } else {
+            "scheduled and starting, not ready yet."
+        };
         differences.push(format!(
-            "{} {status}: scheduled and starting, not ready yet.",
+            "{} {status}: {why}",
             plural(*n, "pod is", "pods are")
         ));
     }

@@ -32,6 +32,9 @@ try {
     const page = await context.newPage();
     await page.addInitScript(() => {
       new MutationObserver((_, observer) => {
+        if (window.__drawnAt === undefined && document.querySelector('[data-testid=pod]')) {
+          window.__drawnAt = performance.now();
+        }
         if (document.querySelector('[data-testid=converged]')) {
           window.__convergedAt = performance.now();
           observer.disconnect();
@@ -40,7 +43,7 @@ try {
     });
     await page.goto(server.url);
     await page.waitForFunction(() => window.__convergedAt !== undefined, null, { timeout: 20_000 });
-    converged.push(await page.evaluate(() => window.__convergedAt));
+    converged.push(await page.evaluate(() => [window.__drawnAt, window.__convergedAt]));
     await context.close();
   }
 
@@ -90,7 +93,8 @@ try {
   const late = frames.filter((f) => f > 20).length;
   const fmt = (x) => `${x.toFixed(1)} ms`;
   console.log('\nspeed (headless Chromium, this machine)');
-  console.log(`  first converged cluster drawn: ${converged.map((c) => fmt(c)).join(', ')} after navigation (${RUNS} runs)`);
+  console.log(`  first cluster drawn (pods starting): ${converged.map((c) => fmt(c[0])).join(', ')} after navigation (${RUNS} runs)`);
+  console.log(`  first converged cluster drawn:       ${converged.map((c) => fmt(c[1])).join(', ')} after navigation`);
   console.log(`  300-pod cluster animating at 5x for ${ANIMATE_MS / 1000} s (${result.pods} pods drawn, ${result.running} Running at the end):`);
   console.log(
     `    ${frames.length} frames: median ${fmt(percentile(frames, 50))}, p95 ${fmt(percentile(frames, 95))}, max ${fmt(frames[frames.length - 1])}; ${over} over 16.7 ms, ${late} over 20 ms (${((100 * late) / frames.length).toFixed(1)}%)`,
