@@ -3,6 +3,7 @@
 use super::cluster::Cluster;
 use super::explain::ObjRef;
 use super::kinds::Node;
+use super::registry::Behavior;
 
 impl Cluster {
     /// Stops the node's kubelet: no more heartbeats or pod updates from it. The node
@@ -16,6 +17,7 @@ impl Cluster {
         }
         let now = self.now();
         self.state.kubelet.down_since.insert(name.to_string(), now);
+        self.touch();
         self.explain("chaos", ObjRef::new("Node", "", name), format!("Node {name} failed: its kubelet stopped, so it sends no heartbeats and its pods get no updates. The control plane notices after 40s."));
         self.step();
         Ok(format!("node/{name} failed\n"))
@@ -29,6 +31,7 @@ impl Cluster {
         if self.state.kubelet.down_since.remove(name).is_none() {
             return Err(format!("node {name} has not failed"));
         }
+        self.touch();
         self.explain(
             "chaos",
             ObjRef::new("Node", "", name),
@@ -36,5 +39,12 @@ impl Cluster {
         );
         self.step();
         Ok(format!("node/{name} recovered\n"))
+    }
+
+    /// Pushes an image to the registry (tags are immutable); kubelets see it at once.
+    pub fn push_image(&mut self, reference: &str, behavior: Behavior) -> Result<String, String> {
+        let msg = self.registry.push(reference, behavior)?;
+        self.touch();
+        Ok(msg)
     }
 }

@@ -142,7 +142,7 @@ pub fn run_step(
         }
         ["image", "push", reference, flags @ ..] => {
             let behavior = parse_behavior(flags).map_err(err)?;
-            let msg = cluster.registry.push(reference, behavior).map_err(err)?;
+            let msg = cluster.push_image(reference, behavior).map_err(err)?;
             cluster.explain("registry", ObjRef::new("Image", "", reference), format!("{reference} was pushed to the registry; the tag now names this one artifact."));
             Ok(Output::ok(format!("{msg}\n")))
         }

@@ -164,6 +164,7 @@ impl Cluster {
             .sum::<i64>()
             .max(100);
         let millicores = requested * percent as i64 / 100;
+        let ready_count = ready.len();
         self.state.hpa.loads.insert(
             format!("{ns}/{target}"),
             Load {
@@ -172,7 +173,8 @@ impl Cluster {
                 millicores,
             },
         );
-        self.explain("load", super::explain::ObjRef::new(if what == "deployment" { "Deployment" } else { "Service" }, ns, target), format!("Load on {what} {target} set to {percent}% of what its {} ready pods request ({millicores}m of CPU in total); an HPA sees the utilization change at its next 15s sync.", ready.len()));
+        self.touch();
+        self.explain("load", super::explain::ObjRef::new(if what == "deployment" { "Deployment" } else { "Service" }, ns, target), format!("Load on {what} {target} set to {percent}% of what its {} ready pods request ({millicores}m of CPU in total); an HPA sees the utilization change at its next 15s sync.", ready_count));
         self.step();
         Ok(format!(
             "load on {what}/{target} set to {percent}% ({millicores}m CPU in total)\n"

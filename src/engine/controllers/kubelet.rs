@@ -105,6 +105,10 @@ pub struct PodRuntime {
     pub containers: Vec<ContainerRuntime>,
     /// When a graceful stop completes, once deletion began.
     pub stopping_until: Option<SimTime>,
+    /// The pod's resourceVersion when the kubelet last reconciled its status; a pod
+    /// nobody touched and with nothing due is skipped, which keeps a pass cheap.
+    #[serde(default)]
+    pub seen_rv: String,
 }
 
 /// Every kubelet's memory.
@@ -116,6 +120,9 @@ pub struct KubeletState {
     pub images: BTreeMap<String, BTreeSet<String>>,
     /// Last host number handed out per node (`10.244.N.host`).
     pub last_ip: BTreeMap<String, u32>,
+    /// Resource version up to which pod removals were seen.
+    #[serde(default)]
+    pub seen_deletions: u64,
     /// Nodes whose kubelet is down (node failure), and since when.
     pub down_since: BTreeMap<String, SimTime>,
 }
@@ -176,54 +183,104 @@ fn short_hash(text: &str) -> String {
 /// One pass of every kubelet.
 pub fn reconcile(ctx: &mut Ctx) {
     let store = ctx.store;
-    let mut live: BTreeSet<&str> = BTreeSet::new();
+    let mut next_due: Option<SimTime> = None;
+    let alive: BTreeSet<&str> = store
+        .nodes
+        .values()
+        .map(|n| n.metadata.name.as_str())
+        .filter(|n| !ctx.state.kubelet.down_since.contains_key(*n))
+        .collect();
     for pod in store.pods.values() {
-        live.insert(pod.metadata.uid.as_str());
         let Some(node) = pod.spec.node_name.as_deref() else {
             continue;
         };
-        if ctx.state.kubelet.down_since.contains_key(node) || store.get::<Node>("", node).is_none()
-        {
+        if !alive.contains(node) {
             continue;
         }
-        sync_pod(ctx, pod, node);
+        match ctx.state.kubelet.pods.get(&pod.metadata.uid) {
+            Some(rt)
+                if !pod.metadata.is_deleting() && rt.seen_rv == pod.metadata.resource_version =>
+            {
+                let due = rt.containers.iter().filter_map(|c| c.due()).min();
+                if due.is_none_or(|t| t > ctx.now) {
+                    next_due = min_time(next_due, due);
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        next_due = min_time(next_due, sync_pod(ctx, pod, node));
     }
-    // Forget pods that are gone from the store.
-    ctx.state
-        .kubelet
-        .pods
-        .retain(|uid, _| live.contains(uid.as_str()));
+    if let Some(t) = next_due {
+        ctx.out.wake_at(t);
+    }
+    // Forget pods that are gone from the store, after a pod was removed.
+    let removed = store
+        .changes_since(ctx.state.kubelet.seen_deletions)
+        .any(|c| c.op == crate::engine::store::ChangeOp::Deleted && c.kind == "Pod");
+    ctx.state.kubelet.seen_deletions = store.resource_version();
+    if removed {
+        let live: BTreeSet<&str> = store
+            .pods
+            .values()
+            .map(|p| p.metadata.uid.as_str())
+            .collect();
+        ctx.state
+            .kubelet
+            .pods
+            .retain(|uid, _| live.contains(uid.as_str()));
+    }
 }
 
-fn sync_pod(ctx: &mut Ctx, pod: &Pod, node: &str) {
+fn min_time(a: Option<SimTime>, b: Option<SimTime>) -> Option<SimTime> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    }
+}
+
+fn sync_pod(ctx: &mut Ctx, pod: &Pod, node: &str) -> Option<SimTime> {
     let uid = pod.metadata.uid.clone();
     let Some(mut rt) = ctx.state.kubelet.pods.get(&uid).cloned() else {
-        if pod.metadata.is_deleting() || pod.is_terminal() {
-            return;
+        if pod.metadata.is_deleting() {
+            // Bound while this kubelet was down and deleted before it started: nothing
+            // runs, so the deletion completes at once.
+            ctx.out.ops.push(super::Op::Remove(obj_ref(pod)));
+            ctx.out.cause(
+                "kubelet",
+                obj_ref(pod),
+                None,
+                format!(
+                    "The kubelet on {node} never started {}, so its deletion completes at once.",
+                    pod.metadata.name
+                ),
+            );
+            return None;
+        }
+        if pod.is_terminal() {
+            return None;
         }
         let rt = accept(ctx, pod, node);
         write_status(ctx, pod, &rt);
+        let due = rt.containers.iter().filter_map(|c| c.due()).min();
         ctx.state.kubelet.pods.insert(uid, rt);
-        return;
+        return due;
     };
     if pod.metadata.is_deleting() {
-        stop(ctx, pod, &mut rt);
+        let due = stop(ctx, pod, &mut rt);
         ctx.state.kubelet.pods.insert(uid, rt);
-        return;
+        return due;
     }
-    let due = rt.containers.iter().filter_map(|c| c.due()).min();
-    if due.is_some_and(|t| t <= ctx.now) {
-        for i in 0..rt.containers.len() {
-            while let Some(t) = rt.containers[i].due().filter(|t| *t <= ctx.now) {
-                advance_container(ctx, pod, &mut rt, i, t);
-            }
+    for i in 0..rt.containers.len() {
+        while let Some(t) = rt.containers[i].due().filter(|t| *t <= ctx.now) {
+            advance_container(ctx, pod, &mut rt, i, t);
         }
     }
     write_status(ctx, pod, &rt);
-    if let Some(t) = rt.containers.iter().filter_map(|c| c.due()).min() {
-        ctx.out.wake_at(t);
-    }
+    rt.seen_rv = pod.metadata.resource_version.clone();
+    let due = rt.containers.iter().filter_map(|c| c.due()).min();
     ctx.state.kubelet.pods.insert(uid, rt);
+    due
 }
 
 fn accept(ctx: &mut Ctx, pod: &Pod, node: &str) -> PodRuntime {
@@ -297,17 +354,14 @@ fn accept(ctx: &mut Ctx, pod: &Pod, node: &str) -> PodRuntime {
             notes.join("; ")
         ),
     );
-    let rt = PodRuntime {
+    PodRuntime {
         node: node.into(),
         ip,
         started: ctx.now,
         containers,
         stopping_until: None,
-    };
-    if let Some(t) = rt.containers.iter().filter_map(|c| c.due()).min() {
-        ctx.out.wake_at(t);
+        seen_rv: String::new(),
     }
-    rt
 }
 
 fn container_event(
@@ -590,7 +644,7 @@ fn advance_container(ctx: &mut Ctx, pod: &Pod, rt: &mut PodRuntime, i: usize, t:
     }
 }
 
-fn stop(ctx: &mut Ctx, pod: &Pod, rt: &mut PodRuntime) {
+fn stop(ctx: &mut Ctx, pod: &Pod, rt: &mut PodRuntime) -> Option<SimTime> {
     match rt.stopping_until {
         None => {
             let grace = pod
@@ -615,7 +669,6 @@ fn stop(ctx: &mut Ctx, pod: &Pod, rt: &mut PodRuntime) {
             }
             ctx.out.cause("kubelet", obj_ref(pod), None, format!("The kubelet on {} stops {}'s containers (grace period {}s); the pod is Terminating until they exit.", rt.node, pod.metadata.name, grace / 1000));
             rt.stopping_until = Some(until);
-            ctx.out.wake_at(until);
             let mut p = pod.clone();
             for cs in &mut p.status.container_statuses {
                 cs.ready = false;
@@ -624,11 +677,13 @@ fn stop(ctx: &mut Ctx, pod: &Pod, rt: &mut PodRuntime) {
             if p != *pod {
                 ctx.out.update(p);
             }
+            Some(until)
         }
-        Some(t) if t > ctx.now => ctx.out.wake_at(t),
+        Some(t) if t > ctx.now => Some(t),
         Some(_) => {
             ctx.out.ops.push(super::Op::Remove(obj_ref(pod)));
             ctx.out.cause("kubelet", obj_ref(pod), None, format!("{}'s containers have exited, so the kubelet confirms the deletion and the pod is gone.", pod.metadata.name));
+            None
         }
     }
 }

@@ -20,6 +20,7 @@ use super::rng::Rng;
 use super::store::Store;
 use super::time::SimTime;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// What a controller may read and where it writes, for one pass.
 pub struct Ctx<'a> {
@@ -35,6 +36,8 @@ pub struct Ctx<'a> {
     pub rng: &'a mut Rng,
     /// Changes to apply after the controller returns.
     pub out: &'a mut Changes,
+    /// Pod names generated in this pass, not yet in the store.
+    pub generated: BTreeSet<String>,
 }
 
 impl Ctx<'_> {
@@ -44,8 +47,9 @@ impl Ctx<'_> {
         loop {
             let name = format!("{base}{}", self.rng.k8s_suffix(5));
             let taken = self.store.get::<super::kinds::Pod>(ns, &name).is_some()
-                || self.out.ops.iter().any(|op| matches!(op, Op::Create(Object::Pod(p)) if p.metadata.name == name && p.metadata.namespace == ns));
+                || self.generated.contains(&name);
             if !taken {
+                self.generated.insert(name.clone());
                 return name;
             }
         }

@@ -55,23 +55,25 @@ pub fn sync_replica_set(ctx: &mut Ctx, rs: &ReplicaSet, index: &PodIndex) {
         .by_owner
         .get(rs.metadata.uid.as_str())
         .map_or(&[][..], |v| v.as_slice());
-    let mut pods: Vec<Pod> = Vec::new();
+    let mut active: Vec<&Pod> = Vec::with_capacity(owned.len());
     for pod in owned {
-        if rs.spec.selector.matches(&pod.metadata.labels) || !pod.is_active() {
-            pods.push((*pod).clone());
-        } else {
+        if !rs.spec.selector.matches(&pod.metadata.labels) && pod.is_active() {
             release(ctx, rs, pod);
+        } else if pod.is_active() {
+            active.push(pod);
         }
     }
-    for pod in &index.orphans {
-        if pod.metadata.namespace == rs.metadata.namespace
-            && !rs.spec.selector.is_empty()
-            && rs.spec.selector.matches(&pod.metadata.labels)
-        {
-            pods.push(adopt(ctx, rs, pod));
-        }
-    }
-    let active: Vec<&Pod> = pods.iter().filter(|p| p.is_active()).collect();
+    let adopted: Vec<Pod> = index
+        .orphans
+        .iter()
+        .filter(|pod| {
+            pod.metadata.namespace == rs.metadata.namespace
+                && !rs.spec.selector.is_empty()
+                && rs.spec.selector.matches(&pod.metadata.labels)
+        })
+        .map(|pod| adopt(ctx, rs, pod))
+        .collect();
+    active.extend(adopted.iter());
     manage_replicas(ctx, rs, &active);
     calculate_status(ctx, rs, &active);
 }
@@ -214,6 +216,9 @@ fn ready_since(pod: &Pod) -> Option<SimTime> {
 }
 
 fn is_available(pod: &Pod, min_ready_secs: i32, now: SimTime) -> bool {
+    if min_ready_secs <= 0 {
+        return pod.is_ready();
+    }
     match ready_since(pod) {
         Some(t) => min_ready_secs <= 0 || t.plus_secs(min_ready_secs as u64) <= now,
         None => false,

@@ -206,55 +206,53 @@ pub fn reconcile(ctx: &mut Ctx) {
             .cmp(&b.metadata.creation_timestamp)
             .then(a.metadata.name.cmp(&b.metadata.name))
     });
-    let mut usage = node_usage(store.pods.values());
-    // Pods of one controller per node, for spreading replicas.
-    let mut owner_on_node: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let nodes: Vec<&Node> = store.nodes.values().collect();
+    let index_of: BTreeMap<&str, usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.metadata.name.as_str(), i))
+        .collect();
+    let mut usage: Vec<Usage> = vec![Usage::default(); nodes.len()];
+    // Pods of each controller per node (by node index), for spreading replicas.
+    let mut owner_on_node: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for p in store.pods.values() {
-        if let (Some(n), Some(o)) = (&p.spec.node_name, p.metadata.controller_ref()) {
-            *owner_on_node.entry((o.uid.clone(), n.clone())).or_default() += 1;
+        let Some(&i) = p.spec.node_name.as_deref().and_then(|n| index_of.get(n)) else {
+            continue;
+        };
+        if !p.is_terminal() {
+            usage[i].add(p);
+        }
+        if let Some(o) = p.metadata.controller_ref() {
+            owner_on_node
+                .entry(o.uid.as_str())
+                .or_insert_with(|| vec![0; nodes.len()])[i] += 1;
         }
     }
-    let nodes: Vec<&Node> = store.nodes.values().collect();
     for pod in pending {
-        let owner = pod
-            .metadata
-            .controller_ref()
-            .map(|o| o.uid.clone())
-            .unwrap_or_default();
-        let max_same = nodes
-            .iter()
-            .map(|n| {
-                owner_on_node
-                    .get(&(owner.clone(), n.metadata.name.clone()))
-                    .copied()
-                    .unwrap_or(0)
-            })
-            .max()
-            .unwrap_or(0);
-        let mut best: Option<(i64, &Node)> = None;
+        let owner = pod.metadata.controller_ref().map_or("", |o| o.uid.as_str());
+        let counts = owner_on_node
+            .entry(owner)
+            .or_insert_with(|| vec![0; nodes.len()]);
+        let max_same = counts.iter().copied().max().unwrap_or(0);
+        let mut best: Option<(i64, usize)> = None;
         let mut failures = Vec::new();
-        for node in &nodes {
-            let used = usage.get(&node.metadata.name).copied().unwrap_or_default();
-            let reasons = filter(pod, node, &used);
+        for (i, node) in nodes.iter().enumerate() {
+            let reasons = filter(pod, node, &usage[i]);
             if !reasons.is_empty() {
                 failures.push(reasons);
                 continue;
             }
-            let same = owner_on_node
-                .get(&(owner.clone(), node.metadata.name.clone()))
-                .copied()
-                .unwrap_or(0);
-            let s = score(pod, node, &used, same, max_same);
+            let s = score(pod, node, &usage[i], counts[i], max_same);
             if best.is_none_or(|(b, _)| s > b) {
-                best = Some((s, node));
+                best = Some((s, i));
             }
         }
         match best {
-            Some((_, node)) => {
-                let node_name = node.metadata.name.clone();
-                usage.entry(node_name.clone()).or_default().add(pod);
-                *owner_on_node.entry((owner, node_name.clone())).or_default() += 1;
-                bind(ctx, pod, &node_name, nodes.len() - failures.len());
+            Some((_, i)) => {
+                usage[i].add(pod);
+                counts[i] += 1;
+                let name = nodes[i].metadata.name.clone();
+                bind(ctx, pod, &name, nodes.len() - failures.len());
             }
             None => report_failure(ctx, pod, fit_error(nodes.len(), &failures)),
         }

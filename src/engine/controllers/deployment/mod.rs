@@ -96,7 +96,14 @@ pub fn sync_deployment(ctx: &mut Ctx, d: &Deployment) {
 
 fn is_scaling_event(s: &DeploymentSync) -> bool {
     let want = s.d.replicas().to_string();
-    s.rss.iter().filter(|rs| rs.replicas() > 0).any(|rs| {
+    let active: Vec<&ReplicaSet> = s.rss.iter().filter(|rs| rs.replicas() > 0).collect();
+    // Upstream's `scale` does nothing for a Recreate Deployment with several active
+    // ReplicaSets (reachable by switching strategy mid-rollout), so the scaling event
+    // would repeat forever. The Recreate rollout resolves that state, so go there.
+    if !is_rolling(&s.d) && active.len() > 1 {
+        return false;
+    }
+    active.iter().any(|rs| {
         rs.metadata
             .annotations
             .get(DESIRED_REPLICAS)
