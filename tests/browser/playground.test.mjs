@@ -105,6 +105,25 @@ export const tests = [
     await problem.first().waitFor({ state: 'detached', timeout: 5_000 });
   }),
 
+  test('Tab indents with spaces and undo works; Escape then Tab leaves the editor', async (t) => {
+    await openConverged(t);
+    const input = t.byTestId('editor-input');
+    const before = await editorText(t);
+    await input.focus();
+    await t.page.evaluate(() => {
+      const el = document.querySelector('[data-testid=editor-input]');
+      el.setSelectionRange(0, 0);
+    });
+    await input.press('Tab');
+    assert.equal(await editorText(t), `  ${before}`);
+    await input.press('Control+z');
+    assert.equal(await editorText(t), before);
+    await input.press('Escape');
+    await input.press('Tab');
+    assert.notEqual(await t.page.evaluate(() => document.activeElement?.dataset?.testid), 'editor-input');
+    assert.equal(await editorText(t), before);
+  }),
+
   test('a pod deleted by clicking is replaced by its ReplicaSet', async (t) => {
     await openConverged(t);
     await setSpeed(t, 5);
