@@ -56,6 +56,8 @@ export const tests = [
     assert.match(await t.byTestId('workload-why').innerText(), /Actual matches desired: 3 of 3/);
     assert.match(await t.byTestId('service').innerText(), /3 ready pods/);
     console.log(`      (first converged cluster drawn ${ms} ms after navigation)`);
+    // Let the chips' brief entry animation finish before the picture.
+    await t.page.waitForTimeout(400);
     await t.screenshot('converged');
   }),
 
@@ -208,6 +210,31 @@ export const tests = [
     await waitForRunningPods(t, 3);
   }),
 
+  test('chaos by hand: traffic, a failed node, event filter, reset', async (t) => {
+    await openConverged(t);
+    await t.byTestId('send-traffic').click();
+    const hits = await t.page.locator('[data-testid=pod] .hits').allInnerTexts();
+    assert.equal(hits.map(Number).reduce((a, b) => a + b, 0), 30, 'every request landed on a pod');
+    assert.match(await t.byTestId('console-output').innerText(), /30 requests to service\/web/);
+    await t.page.locator('[data-node=node-2] [data-testid=node-fail]').click();
+    await t.byTestId('tab-events').click();
+    await t.byTestId('events-filter').fill('node-2');
+    await t.page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('[data-testid=events] tbody tr')];
+      return rows.length > 0 && rows.every((r) => r.innerText.includes('node-2'));
+    });
+    await setSpeed(t, 20);
+    await t.page.waitForFunction(
+      () => document.querySelector('[data-node=node-2] [data-testid=node-status]').innerText.startsWith('NotReady'),
+      null,
+      { timeout: 15_000 },
+    );
+    await t.byTestId('reset').click();
+    await t.waitForTestId('converged', { timeoutMs: 15_000 });
+    await waitForRunningPods(t, 3);
+    assert.equal(await t.page.locator('[data-node=node-2] [data-testid=node-status]').innerText(), 'Ready');
+  }),
+
   test('presenter mode and dark mode render', async (t) => {
     await t.page.emulateMedia({ colorScheme: 'dark' });
     await openConverged(t);
@@ -215,6 +242,7 @@ export const tests = [
     assert.equal(await t.byTestId('presenter').getAttribute('aria-pressed'), 'true');
     await t.byTestId('tab-events').click();
     await t.waitForTestId('events');
+    await t.page.waitForTimeout(400);
     await t.screenshot('presenter-dark');
   }),
 ];
