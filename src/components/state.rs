@@ -131,6 +131,11 @@ pub enum Action {
     Step,
 }
 
+/// At most this many recorded actions are replayed.
+pub const MAX_ACTIONS: usize = 50_000;
+/// At most this much simulated time (12 hours) is replayed.
+pub const MAX_REPLAY_MS: u64 = 12 * 3600 * 1000;
+
 /// The seed and every action since: what is saved, and what rebuilds the cluster.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionLog {
@@ -174,6 +179,27 @@ impl SessionLog {
             }
         }
         self.actions.push(action);
+    }
+
+    /// Refuses a log whose replay would take unreasonably long (a hand-edited or corrupt
+    /// value): more than [`MAX_ACTIONS`] actions or [`MAX_REPLAY_MS`] of simulated time.
+    pub fn check(&self) -> Result<(), String> {
+        if self.actions.len() > MAX_ACTIONS {
+            return Err(format!(
+                "{} actions, more than {MAX_ACTIONS}",
+                self.actions.len()
+            ));
+        }
+        let total = self.actions.iter().try_fold(0u64, |sum, a| match a {
+            Action::Advance { ms, times } => {
+                ms.checked_mul(*times).and_then(|t| sum.checked_add(t))
+            }
+            _ => Some(sum),
+        });
+        match total {
+            Some(t) if t <= MAX_REPLAY_MS => Ok(()),
+            _ => Err("more simulated time than a session can replay".into()),
+        }
     }
 
     /// Rebuilds the cluster from the seed by replaying every action.
@@ -434,6 +460,17 @@ mod tests {
         let json = serde_json::to_string(&log).unwrap();
         let back: SessionLog = serde_json::from_str(&json).unwrap();
         assert_eq!(back.replay().snapshot(), live.snapshot());
+    }
+
+    #[test]
+    fn a_log_too_long_to_replay_is_refused() {
+        let mut log = SessionLog::starter(0);
+        assert!(log.check().is_ok());
+        log.record(Action::Advance {
+            ms: u64::MAX / 2,
+            times: 3,
+        });
+        assert!(log.check().is_err());
     }
 
     #[test]

@@ -68,7 +68,10 @@ pub fn decode(
     };
     let mut bad = Vec::new();
     if let Some(raw) = session {
-        match serde_json::from_str::<SessionLog>(&raw) {
+        let read = serde_json::from_str::<SessionLog>(&raw)
+            .map_err(|e| e.to_string())
+            .and_then(|s| s.check().map(|()| s));
+        match read {
             Ok(s) => saved.session = Some(s),
             Err(e) => {
                 saved.problems.push(format!(
