@@ -13,6 +13,7 @@ pub mod explain;
 pub mod fields;
 pub mod kinds;
 pub mod kubectl;
+pub mod lesson;
 pub mod locate;
 pub mod manifest;
 pub mod meta;
