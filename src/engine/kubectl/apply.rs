@@ -182,7 +182,18 @@ pub fn apply_object(
     let user_set_replicas = replicas_written(&obj);
     let mut applied = obj.clone();
     applied.meta_mut().annotations.remove(LAST_APPLIED);
-    let last_applied = serde_json::to_string(&applied.to_api_value()).unwrap_or_default();
+    let mut applied_value = applied.to_api_value();
+    if let Some(map) = applied_value.as_object_mut() {
+        // The manifest had no status; the typed form adds an empty one.
+        if map
+            .get("status")
+            .is_some_and(|s| s.as_object().is_some_and(|o| o.is_empty()))
+        {
+            map.remove("status");
+        }
+    }
+    // kubectl ends the annotation with a newline, which YAML output shows as a block.
+    let last_applied = serde_json::to_string(&applied_value).unwrap_or_default() + "\n";
     if mode == Mode::Apply {
         obj.meta_mut()
             .annotations

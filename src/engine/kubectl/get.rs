@@ -117,7 +117,38 @@ pub fn to_json(v: &serde_json::Value) -> String {
 
 /// Serializes as kubectl's `-o yaml` does.
 pub fn to_yaml(v: &serde_json::Value) -> String {
-    serde_yaml_ng::to_string(v).unwrap_or_default()
+    let text = serde_yaml_ng::to_string(v).unwrap_or_default();
+    text.lines()
+        .map(go_yaml_quotes)
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+/// kubectl's YAML (go-yaml) double-quotes the strings that would read as something
+/// else (`"5"`, `"True"`) and timestamps, where serde_yaml single-quotes or leaves
+/// them bare; rewrite one line's scalar value to match.
+fn go_yaml_quotes(line: &str) -> String {
+    let (head, value) = match line.find(": ") {
+        Some(i) => (&line[..i + 2], &line[i + 2..]),
+        None => match line.trim_start().strip_prefix("- ") {
+            Some(v) => (&line[..line.len() - v.len()], v),
+            None => return line.to_string(),
+        },
+    };
+    if let Some(inner) = value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
+        if !inner.contains(['\'', '"', '\\']) {
+            return format!("{head}\"{inner}\"");
+        }
+    }
+    let is_timestamp = value.len() == 20
+        && value.as_bytes()[4] == b'-'
+        && value.as_bytes()[10] == b'T'
+        && value.ends_with('Z');
+    if is_timestamp {
+        return format!("{head}\"{value}\"");
+    }
+    line.to_string()
 }
 
 fn list_value(objs: &[Object]) -> serde_json::Value {

@@ -67,48 +67,48 @@ pub fn reconcile_old_replica_sets(s: &mut DeploymentSync) -> bool {
         .into_iter()
         .filter(|i| s.rss[*i].replicas() > 0)
         .collect();
-    let old_pods: i32 = old.iter().map(|i| s.rss[*i].replicas()).sum();
-    if old_pods == 0 {
+    if old.is_empty() {
         return false;
     }
-    let all_pods = s.total_spec();
     let max_unavailable = max_unavailable(&s.d);
-    let min_available = s.d.replicas() - max_unavailable;
-    let new_unavailable = s.new_rs.map_or(0, |n| {
-        s.rss[n].replicas() - s.rss[n].status.available_replicas
+    let (new_spec, new_available) = s.new_rs.map_or((0, 0), |n| {
+        (s.rss[n].replicas(), s.rss[n].status.available_replicas)
     });
-    let max_scaled_down = all_pods - min_available - new_unavailable;
-    if max_scaled_down <= 0 {
+    let budget = max_scaled_down(
+        s.total_spec(),
+        s.d.replicas(),
+        max_unavailable,
+        new_spec,
+        new_available,
+    );
+    if budget <= 0 {
         return false;
     }
-    let cleaned = cleanup_unhealthy_replicas(s, &old, max_scaled_down);
+    let cleaned = cleanup_unhealthy_replicas(s, &old, budget);
     let scaled = scale_down_old_replica_sets_for_rolling_update(s, &old);
     cleaned + scaled > 0
 }
 
 /// `cleanupUnhealthyReplicas`: first remove old pods that are not available anyway,
-/// oldest ReplicaSet first, up to `max_cleanup`.
+/// oldest ReplicaSet first, up to `max_cleanup` ([`unhealthy_cleanup`]).
 pub fn cleanup_unhealthy_replicas(s: &mut DeploymentSync, old: &[usize], max_cleanup: i32) -> i32 {
-    let mut total = 0;
-    for &i in old {
-        if total >= max_cleanup {
-            break;
+    let health: Vec<(i32, i32)> = old
+        .iter()
+        .map(|&i| (s.rss[i].replicas(), s.rss[i].status.available_replicas))
+        .collect();
+    let downs = unhealthy_cleanup(&health, max_cleanup);
+    for ((&i, (spec, available)), down) in old.iter().zip(health).zip(&downs) {
+        if *down > 0 {
+            let why = format!("Old ReplicaSet {} has {} unavailable pod(s); removing them costs no availability, so it is scaled from {spec} to {}.", s.rss[i].metadata.name, spec - available, spec - down);
+            s.scale_rs(i, spec - down, why);
         }
-        let rs = &s.rss[i];
-        let (spec, available) = (rs.replicas(), rs.status.available_replicas);
-        if spec == 0 || spec == available {
-            continue;
-        }
-        let down = (max_cleanup - total).min(spec - available);
-        let why = format!("Old ReplicaSet {} has {} unavailable pod(s); removing them costs no availability, so it is scaled from {spec} to {}.", rs.metadata.name, spec - available, spec - down);
-        s.scale_rs(i, spec - down, why);
-        total += down;
     }
-    total
+    downs.iter().sum()
 }
 
 /// `scaleDownOldReplicaSetsForRollingUpdate`: remove available old pods while at
-/// least `replicas - maxUnavailable` stay available, oldest ReplicaSet first.
+/// least `replicas - maxUnavailable` stay available, oldest ReplicaSet first
+/// ([`healthy_scale_down`]).
 pub fn scale_down_old_replica_sets_for_rolling_update(
     s: &mut DeploymentSync,
     old: &[usize],
@@ -116,29 +116,18 @@ pub fn scale_down_old_replica_sets_for_rolling_update(
     let max_unavailable = max_unavailable(&s.d);
     let min_available = s.d.replicas() - max_unavailable;
     let available = s.total_available();
-    if available <= min_available {
-        return 0;
-    }
-    let to_scale_down = available - min_available;
-    let mut total = 0;
-    for &i in old {
-        if total >= to_scale_down {
-            break;
+    let specs: Vec<i32> = old.iter().map(|&i| s.rss[i].replicas()).collect();
+    let downs = healthy_scale_down(&specs, available, min_available);
+    for ((&i, spec), down) in old.iter().zip(specs).zip(&downs) {
+        if *down > 0 {
+            let why = format!(
+                "Rolling update of {}: {available} pods are available and maxUnavailable {max_unavailable} requires at least {min_available}, so old ReplicaSet {} shrinks from {spec} to {}.",
+                s.d.metadata.name,
+                s.rss[i].metadata.name,
+                spec - down
+            );
+            s.scale_rs(i, spec - down, why);
         }
-        let rs = &s.rss[i];
-        let spec = rs.replicas();
-        if spec == 0 {
-            continue;
-        }
-        let down = spec.min(to_scale_down - total);
-        let why = format!(
-            "Rolling update of {}: {available} pods are available and maxUnavailable {max_unavailable} requires at least {min_available}, so old ReplicaSet {} shrinks from {spec} to {}.",
-            s.d.metadata.name,
-            rs.metadata.name,
-            spec - down
-        );
-        s.scale_rs(i, spec - down, why);
-        total += down;
     }
-    total
+    downs.iter().sum()
 }

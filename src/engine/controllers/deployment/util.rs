@@ -150,6 +150,85 @@ pub fn deployment_complete(
         && observed >= d.metadata.generation
 }
 
+/// How many old pods a rolling update may remove now (`maxScaledDown` in
+/// `reconcileOldReplicaSets`): all pods wanted, minus the minimum that must stay
+/// available, minus new pods not yet available.
+///
+/// 10 replicas, maxUnavailable 2, old 10 + new 3 of which 0 available: 13 - 8 - 3 = 2.
+pub fn max_scaled_down(
+    all_spec: i32,
+    replicas: i32,
+    max_unavailable: i32,
+    new_spec: i32,
+    new_available: i32,
+) -> i32 {
+    all_spec - (replicas - max_unavailable) - (new_spec - new_available)
+}
+
+/// `cleanupUnhealthyReplicas` arithmetic: from old ReplicaSets given oldest first as
+/// `(spec, available)`, how many unavailable pods each loses, within `max_cleanup`.
+///
+/// Old `[(2, 0), (2, 2)]` with a budget of 1: `[1, 0]` (only the unhealthy one shrinks).
+pub fn unhealthy_cleanup(old: &[(i32, i32)], max_cleanup: i32) -> Vec<i32> {
+    let mut total = 0;
+    old.iter()
+        .map(|&(spec, available)| {
+            if total >= max_cleanup || spec == 0 || spec == available {
+                return 0;
+            }
+            let down = (max_cleanup - total).min(spec - available);
+            total += down;
+            down
+        })
+        .collect()
+}
+
+/// `scaleDownOldReplicaSetsForRollingUpdate` arithmetic: from old ReplicaSets' specs
+/// (oldest first), how many pods each loses so that `available` never drops under
+/// `min_available`.
+///
+/// Old `[3, 2]`, 5 available, at least 3: `[2, 0]` (the oldest gives first).
+pub fn healthy_scale_down(old_specs: &[i32], available: i32, min_available: i32) -> Vec<i32> {
+    let budget = (available - min_available).max(0);
+    let mut total = 0;
+    old_specs
+        .iter()
+        .map(|&spec| {
+            if total >= budget || spec == 0 {
+                return 0;
+            }
+            let down = spec.min(budget - total);
+            total += down;
+            down
+        })
+        .collect()
+}
+
+/// The old ReplicaSets' sizes after one `reconcileOldReplicaSets`: unhealthy pods go
+/// first, then healthy ones while availability allows. `old` is `(spec, available)`
+/// oldest first; `new` is the new ReplicaSet's `(spec, available)`.
+pub fn reconcile_old_sizes(
+    replicas: i32,
+    max_unavailable: i32,
+    new: (i32, i32),
+    old: &[(i32, i32)],
+) -> Vec<i32> {
+    let sizes: Vec<i32> = old.iter().map(|o| o.0).collect();
+    let all: i32 = new.0 + sizes.iter().sum::<i32>();
+    if sizes.iter().sum::<i32>() == 0 {
+        return sizes;
+    }
+    let budget = max_scaled_down(all, replicas, max_unavailable, new.0, new.1);
+    if budget <= 0 {
+        return sizes;
+    }
+    let cleaned = unhealthy_cleanup(old, budget);
+    let after: Vec<i32> = sizes.iter().zip(&cleaned).map(|(s, c)| s - c).collect();
+    let available = new.1 + old.iter().map(|o| o.1).sum::<i32>();
+    let down = healthy_scale_down(&after, available, replicas - max_unavailable);
+    after.iter().zip(&down).map(|(s, d)| s - d).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,5 +434,90 @@ mod tests {
         assert_eq!(compute_hash(&labelled, None), h);
         assert_ne!(compute_hash(&t, Some(1)), h);
         assert!(equal_ignore_hash(&t, &labelled));
+    }
+
+    #[test]
+    fn reconcile_old_replica_sets_table() {
+        struct Case {
+            replicas: i32,
+            max_unavailable: i32,
+            new: (i32, i32),
+            old: &'static [(i32, i32)],
+            want: &'static [i32],
+        }
+        // Worked through rolling.go's reconcileOldReplicaSets, cleanupUnhealthyReplicas
+        // and scaleDownOldReplicaSetsForRollingUpdate, in the spirit of rolling_test.go.
+        let cases = [
+            // Surge pods not yet available block nothing: 2 old pods may go.
+            Case {
+                replicas: 10,
+                max_unavailable: 2,
+                new: (3, 0),
+                old: &[(10, 10)],
+                want: &[8],
+            },
+            // maxUnavailable 0 and the new pod not available: nothing may go.
+            Case {
+                replicas: 10,
+                max_unavailable: 0,
+                new: (1, 0),
+                old: &[(10, 10)],
+                want: &[10],
+            },
+            // ...once it is available, one old pod may go.
+            Case {
+                replicas: 10,
+                max_unavailable: 0,
+                new: (1, 1),
+                old: &[(10, 10)],
+                want: &[9],
+            },
+            // Unhealthy old pods go first and cost no availability.
+            Case {
+                replicas: 4,
+                max_unavailable: 1,
+                new: (2, 0),
+                old: &[(2, 0), (2, 2)],
+                want: &[1, 2],
+            },
+            // Healthy pods go from the oldest ReplicaSet first.
+            Case {
+                replicas: 5,
+                max_unavailable: 2,
+                new: (0, 0),
+                old: &[(3, 3), (2, 2)],
+                want: &[1, 2],
+            },
+            // Nothing old left: nothing to do.
+            Case {
+                replicas: 3,
+                max_unavailable: 1,
+                new: (3, 3),
+                old: &[(0, 0)],
+                want: &[0],
+            },
+            // Everything unavailable: the budget bounds the cleanup.
+            Case {
+                replicas: 3,
+                max_unavailable: 0,
+                new: (1, 0),
+                old: &[(3, 0)],
+                want: &[3],
+            },
+        ];
+        for c in cases {
+            assert_eq!(
+                reconcile_old_sizes(c.replicas, c.max_unavailable, c.new, c.old),
+                c.want,
+                "replicas {} maxUnavailable {} new {:?} old {:?}",
+                c.replicas,
+                c.max_unavailable,
+                c.new,
+                c.old
+            );
+        }
+        assert_eq!(unhealthy_cleanup(&[(2, 0), (2, 2)], 1), vec![1, 0]);
+        assert_eq!(healthy_scale_down(&[3, 2], 5, 3), vec![2, 0]);
+        assert_eq!(max_scaled_down(13, 10, 2, 3, 0), 2);
     }
 }
