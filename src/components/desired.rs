@@ -172,6 +172,15 @@ fn card(ui: Ui, w: WorkloadView) -> impl IntoView {
                         <ul class="diffs">
                             {w.differences.iter().map(|d| view! { <li>{d.clone()}</li> }).collect_view()}
                         </ul>
+                        {(!w.rollout.is_empty())
+                            .then(|| {
+                                view! {
+                                    <p class="rollout" title="kubectl rollout status">
+                                        <span class="muted">"rollout status: "</span>
+                                        <span class="mono">{w.rollout.clone()}</span>
+                                    </p>
+                                }
+                            })}
                     }
                         .into_any()
                 }}

@@ -260,7 +260,18 @@ pub fn Editor() -> impl IntoView {
                 <span class="spacer"></span>
             </div>
             <div class="diff" data-testid="apply-diff" aria-label="What Apply will change">
-                <For each=move || diff.get() key=|d| (d.object.clone(), d.verb, d.changes.clone()) let:d>
+                {move || {
+                    let (n, unchanged) = diff.with(|d| (d.len(), d.iter().filter(|d| d.verb == "unchanged").count()));
+                    (n > 0 && unchanged == n)
+                        .then(|| view! { <p class="diff-none">"Apply would change nothing: the cluster already has this desired state."</p> })
+                }}
+                <For
+                    each=move || {
+                        diff.get().into_iter().filter(|d| d.verb != "unchanged").collect::<Vec<_>>()
+                    }
+                    key=|d| (d.object.clone(), d.verb, d.changes.clone())
+                    let:d
+                >
                     <div class="diff-obj" class:quiet=d.verb == "unchanged">
                         <span class="diff-name">{d.object.clone()}</span>
                         <span class=format!("diff-verb v-{}", d.verb)>
