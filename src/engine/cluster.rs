@@ -284,6 +284,22 @@ impl Cluster {
     /// Creates an object as the API server does: uid, creation time, resource version,
     /// generation for kinds that track it, a name from `generateName`, and pod admission.
     pub fn create(&mut self, mut obj: Object) -> Object {
+        self.admit(&mut obj);
+        self.store.put_object(obj.clone());
+        obj.meta_mut().resource_version = self.store.resource_version().to_string();
+        obj
+    }
+
+    /// [`Cluster::create`] without handing the object back (saves a copy per object
+    /// on the controllers' hot path).
+    fn create_quiet(&mut self, mut obj: Object) {
+        self.admit(&mut obj);
+        self.store.put_object(obj);
+    }
+
+    /// What the API server adds to a new object: name from generateName, uid, creation
+    /// time, generation for kinds that track it, pod admission defaults.
+    fn admit(&mut self, obj: &mut Object) {
         if obj.meta().name.is_empty() {
             if let Some(prefix) = obj.meta().generate_name.clone() {
                 let kind = obj.kind_name().to_string();
@@ -295,18 +311,15 @@ impl Cluster {
         let tracks_generation = matches!(
             obj.kind(),
             Some(Kind::Deployment | Kind::ReplicaSet | Kind::HorizontalPodAutoscaler)
-        ) || matches!(&obj, Object::Other(_));
+        ) || matches!(obj, Object::Other(_));
         let meta = obj.meta_mut();
         meta.uid = uid;
         meta.creation_timestamp = Some(now);
         meta.deletion_timestamp = None;
         meta.generation = tracks_generation.then_some(1);
-        if let Object::Pod(p) = &mut obj {
+        if let Object::Pod(p) = obj {
             super::defaults::admit_pod(p);
         }
-        self.store.put_object(obj.clone());
-        obj.meta_mut().resource_version = self.store.resource_version().to_string();
-        obj
     }
 
     /// `prefix` plus five random characters, unused among objects of `kind`.
@@ -359,7 +372,7 @@ impl Cluster {
         for op in changes.ops {
             match op {
                 Op::Create(obj) => {
-                    self.create(obj);
+                    self.create_quiet(obj);
                     changed = true;
                 }
                 Op::Update(obj) => changed |= self.store.put_object(obj),
@@ -481,7 +494,7 @@ impl Cluster {
             reporting_component: e.component,
             reporting_instance: e.host.unwrap_or_default(),
         };
-        self.create(Object::Event(event));
+        self.create_quiet(Object::Event(event));
         self.event_index.insert(key, (ns, name));
     }
 
