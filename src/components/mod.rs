@@ -9,6 +9,8 @@ pub mod cluster;
 pub mod desired;
 pub mod editor;
 pub mod header;
+pub mod lesson;
+pub mod lesson_view;
 pub mod state;
 pub mod storage;
 pub mod tabs;
@@ -101,6 +103,17 @@ impl Ui {
         })
     }
 
+    /// Starts over from `log` with `editor` in the editor (a lesson's start): the
+    /// console, selection and traffic marks are cleared.
+    pub fn start_from(&self, log: SessionLog, editor: &str) {
+        self.sim.replace(log);
+        self.sim.console.set(ConsoleState::default());
+        self.editor_text.set(editor.to_string());
+        self.editor_reset.update(|n| *n += 1);
+        self.selected.set(None);
+        self.traffic.set(BTreeMap::new());
+    }
+
     /// Starts over: the starter cluster and manifest, the saved session forgotten.
     pub fn reset(&self) {
         storage::clear();
@@ -153,6 +166,7 @@ pub fn App() -> impl IntoView {
         notices: RwSignal::new(saved.problems),
     };
     provide_context(ui);
+    lesson::provide_lessons(ui);
     start_clock(ui);
     persist(ui);
 
@@ -172,6 +186,7 @@ pub fn App() -> impl IntoView {
                     <editor::Editor />
                 </Show>
                 <cluster::ClusterPanel />
+                <lesson::LessonPanel />
                 <desired::DesiredPanel />
                 <tabs::BottomTabs />
             </main>

@@ -129,6 +129,11 @@ pub enum Action {
     },
     /// One "Step" (to the next moment a controller acts).
     Step,
+    /// Starts a lesson: the cluster becomes the lesson's starting cluster.
+    Lesson {
+        /// The lesson's id.
+        id: String,
+    },
 }
 
 /// At most this many recorded actions are replayed.
@@ -235,6 +240,13 @@ pub fn perform(cluster: &mut Cluster, action: &Action) -> Output {
             cluster.advance(ms);
             Output::ok("")
         }
+        Action::Lesson { id } => match super::lesson_view::start_cluster(id) {
+            Ok(c) => {
+                *cluster = c;
+                Output::ok("")
+            }
+            Err(e) => Output::err(e),
+        },
     }
 }
 

@@ -10,6 +10,8 @@ const EDITOR: &str = "kubeplay.v1.editor";
 const CLUSTER: &str = "kubeplay.v1.session";
 const CONSOLE: &str = "kubeplay.v1.console";
 const LAYOUT: &str = "kubeplay.v1.layout";
+/// Lesson progress, apart from the session: a reset keeps it.
+const LESSONS: &str = "kubeplay.v1.lessons";
 
 /// Purely visual choices that survive a reload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -132,6 +134,11 @@ mod web {
         saved
     }
 
+    /// The saved lesson progress, as stored.
+    pub fn load_lessons() -> Option<String> {
+        get(LESSONS)
+    }
+
     /// Forgets the saved session (reset).
     pub fn clear() {
         if let Some(s) = storage() {
@@ -154,10 +161,14 @@ mod web {
         Saved::default()
     }
 
+    pub fn load_lessons() -> Option<String> {
+        None
+    }
+
     pub fn clear() {}
 }
 
-pub use web::{clear, load};
+pub use web::{clear, load, load_lessons};
 
 /// Saves the editor text.
 pub fn save_editor(text: &str) -> bool {
@@ -172,6 +183,11 @@ pub fn save_session(log: &SessionLog) -> bool {
 /// Saves the console.
 pub fn save_console(console: &ConsoleState) -> bool {
     web::set(CONSOLE, &serde_json::to_string(console).unwrap_or_default())
+}
+
+/// Saves the lesson progress (JSON).
+pub fn save_lessons(json: &str) -> bool {
+    web::set(LESSONS, json)
 }
 
 /// Saves the layout.

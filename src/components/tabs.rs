@@ -110,6 +110,8 @@ fn Console() -> impl IntoView {
         ui.sim.console.track();
         scroll_down();
     });
+    // A lesson may allow only some commands; the lesson panel says which.
+    let lessons = use_context::<super::lesson::Lessons>();
     let submit = move || {
         let line = input.get_untracked();
         let line = line.trim();
@@ -120,6 +122,10 @@ fn Console() -> impl IntoView {
         ui.sim.console.update(|s| s.remember(&line));
         if line == "clear" {
             ui.sim.console.update(|s| s.entries.clear());
+        } else if let Some(why) = lessons.and_then(|l| l.refusal(&line)) {
+            let at = ui.sim.peek(|c| c.now().to_string());
+            let out = crate::engine::kubectl::Output::err(format!("{why}\n"));
+            ui.sim.console.update(|s| s.push(&line, &out, at));
         } else {
             ui.sim.run(&line);
         }

@@ -1,0 +1,137 @@
+// The lesson panel, as a learner uses it: choose lesson 2 (self-healing), delete a
+// kuard pod by clicking it, apply the editor's extra Pod, let time run, and watch every
+// goal tick with what it taught. Also: hints one at a time, progress kept over a
+// reload, a refused import, and the sandbox by default.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { test } from './harness.mjs';
+
+/** Goals drawn as met. */
+async function metGoals(t) {
+  return t.page.locator('[data-testid=goal][data-met=true]').count();
+}
+
+/** Opens the page and starts lesson `id` from the lesson list. */
+async function startLesson(t, id) {
+  await t.goto('/');
+  await t.waitForTestId('lesson-panel');
+  await t.byTestId('lesson-select').selectOption(id);
+  await t.page.waitForFunction((id) => document.querySelector('[data-testid=lesson]')?.dataset.lesson === id, id);
+}
+
+export const tests = [
+  test('the page opens in the sandbox, with no goals', async (t) => {
+    await t.goto('/');
+    await t.waitForTestId('sandbox');
+    assert.equal(await t.page.locator('[data-testid=goal]').count(), 0);
+    assert.equal(await t.byTestId('lesson-select').inputValue(), '');
+    assert.match(await t.byTestId('lesson-begin').innerText(), /Start lesson 1: Desired state/i);
+  }),
+
+  test('lesson 2, self-healing, completed by clicking and typing', async (t) => {
+    await startLesson(t, 'self-healing');
+    assert.match(await t.byTestId('lesson').innerText(), /Self-healing/);
+    assert.equal(await t.page.locator('[data-testid=goal]').count(), 3);
+    assert.equal(await metGoals(t), 0, 'nothing is met at the start');
+    // The lesson's start: three kuard pods running and the extra Pod in the editor.
+    await t.page.waitForFunction(() => {
+      const pods = [...document.querySelectorAll('[data-testid=pod]')];
+      return pods.length === 3 && pods.every((p) => p.dataset.pod.startsWith('kuard-') && p.dataset.status === 'Running');
+    });
+    assert.match(await t.byTestId('editor-input').inputValue(), /name: extra/);
+
+    // A hint, one at a time.
+    await t.byTestId('hint').click();
+    assert.equal(await t.page.locator('[data-testid=hints] li').count(), 1);
+    assert.match(await t.byTestId('hint').innerText(), /2 of 2/);
+
+    await t.byTestId('speed').selectOption('5');
+    // Step 1: click a pod, delete it from the inspector.
+    const pod = t.page.locator('[data-testid=pod]').first();
+    const name = await pod.getAttribute('data-pod');
+    await pod.click();
+    await t.byTestId('inspect-delete').click();
+    await t.page.waitForFunction(() => document.querySelector('[data-testid=goal]').dataset.met === 'true');
+    assert.match(await t.byTestId('goal-announce').innerText(), /Goal met: Delete one of the kuard pods/);
+    assert.match(await t.page.locator('[data-testid=goal]').first().innerText(), /Deleting a pod is not a way to stop an app/);
+    // The ReplicaSet replaces it.
+    await t.page.waitForFunction(
+      (name) => document.querySelectorAll('[data-testid=goal][data-met=true]').length >= 2 && !document.querySelector(`[data-testid=pod][data-pod="${name}"]`),
+      name,
+      { timeout: 15_000 },
+    );
+
+    // Step 2: apply the editor's extra Pod, and look at it in the console.
+    await t.byTestId('apply').click();
+    await t.byTestId('tab-console').click();
+    const input = t.byTestId('console-input');
+    await input.fill('kubectl get pods --show-labels');
+    await input.press('Enter');
+    await t.page.waitForFunction(() => /app=kuard/.test(document.querySelector('[data-testid=console-output]').innerText));
+
+    // Time runs; the ReplicaSet deletes the surplus pod and the last goal ticks.
+    await t.page.waitForFunction(() => document.querySelectorAll('[data-testid=goal][data-met=true]').length === 3, null, { timeout: 15_000 });
+    await t.waitForTestId('lesson-complete');
+    assert.match(await t.byTestId('goal-count').innerText(), /3 of 3/);
+    assert.match(await t.byTestId('goal-announce').innerText(), /Lesson complete/);
+    assert.match(await t.page.locator('[data-testid=goal]').nth(2).innerText(), /Labels are the whole contract/);
+    // Goals stay met, and the lesson is marked done in the list.
+    await t.page.waitForTimeout(500);
+    assert.equal(await metGoals(t), 3);
+    assert.match(await t.byTestId('lessons-done').innerText(), /^1 of 12 done/);
+    await t.byTestId('speed').selectOption('1');
+    await t.page.waitForTimeout(700);
+    await t.screenshot('lesson-self-healing-complete');
+    const panel = await t.byTestId('lesson-panel').boundingBox();
+    assert.ok(panel.width >= 300 && panel.height >= 300, `the lesson panel is readable (${panel.width}x${panel.height})`);
+
+    // A reload keeps the lesson, its cluster and its goals.
+    await t.page.reload();
+    await t.page.waitForFunction(() => document.querySelector('[data-testid=lesson]')?.dataset.lesson === 'self-healing');
+    assert.equal(await metGoals(t), 3);
+    assert.ok(
+      await t.page.locator('[data-testid=pod][data-pod^=kuard-]').count() >= 3,
+      'the lesson cluster came back',
+    );
+  }, { timeoutMs: 60_000 }),
+
+  test('the solution runs line by line through the console', async (t) => {
+    await startLesson(t, 'self-healing');
+    await t.byTestId('show-solution').click();
+    assert.match(await t.byTestId('solution').innerText(), /kubectl delete pod kuard-/);
+    for (let i = 0; i < 5; i++) await t.byTestId('solution-step').click();
+    await t.page.waitForFunction(() => /pod\/extra created/.test(document.querySelector('[data-testid=console-output]').innerText));
+    await t.page.waitForFunction(() => document.querySelectorAll('[data-testid=goal][data-met=true]').length === 3, null, { timeout: 15_000 });
+    // Next goes on to lesson 3.
+    await t.byTestId('lesson-next').click();
+    await t.page.waitForFunction(() => document.querySelector('[data-testid=lesson]')?.dataset.lesson === 'scaling');
+    assert.equal(await metGoals(t), 0);
+  }, { timeoutMs: 45_000 }),
+
+  test('progress exports as a file, and a bad file is refused in words', async (t) => {
+    await startLesson(t, 'desired-state');
+    const [download] = await Promise.all([t.page.waitForEvent('download'), t.byTestId('progress-export').click()]);
+    assert.equal(download.suggestedFilename(), 'kubeplay-progress.json');
+    const exported = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+    assert.equal(exported.kind, 'kubeplay-progress');
+    assert.equal(exported.current, 'desired-state');
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeplay-'));
+    const bad = path.join(dir, 'bad.json');
+    fs.writeFileSync(bad, '{"hello": "world"}');
+    await t.byTestId('progress-import').setInputFiles(bad);
+    await t.page.waitForFunction(() => /not kubeplay lesson progress/.test(document.querySelector('[data-testid=import-result]')?.innerText ?? ''));
+    assert.equal(await t.byTestId('import-result').getAttribute('role'), 'alert');
+
+    const good = path.join(dir, 'good.json');
+    exported.lessons['self-healing'] = { met: [0, 1, 2], hints: 1, done: true };
+    fs.writeFileSync(good, JSON.stringify(exported));
+    await t.byTestId('progress-import').setInputFiles(good);
+    await t.page.waitForFunction(() => /Progress imported: 1 of 12/.test(document.querySelector('[data-testid=import-result]')?.innerText ?? ''));
+    assert.match(await t.byTestId('lessons-done').innerText(), /^1 of 12 done/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }),
+];
