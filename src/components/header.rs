@@ -28,6 +28,13 @@ pub fn Header() -> impl IntoView {
     let has_workloads = move || ui.workloads.with(|w| !w.is_empty());
     let speed = move || ui.layout.with(|l| l.speed);
     let toggle_play = move |_| playing.update(|p| *p = !*p);
+    // "sandbox", or the lesson in progress.
+    let lessons = use_context::<super::lesson::Lessons>();
+    let mode = move || {
+        lessons
+            .and_then(|l| l.current())
+            .map_or_else(|| "sandbox".to_string(), |l| format!("lesson: {}", l.title))
+    };
     // Space plays and pauses, except where Space types or presses something.
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.key() != " " || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
@@ -53,7 +60,7 @@ pub fn Header() -> impl IntoView {
             <div class="brand">
                 <span class="logo" aria-hidden="true">"⎈"</span>
                 <span class="brand-name">"kubeplay"</span>
-                <span class="mode muted">"sandbox"</span>
+                <span class="mode muted" data-testid="mode">{mode}</span>
             </div>
             <div class="time" role="group" aria-label="Simulated time">
                 <span class="clock" data-testid="clock" aria-label="Simulated time" title="Simulated time (mm:ss)">
@@ -147,7 +154,14 @@ pub fn Header() -> impl IntoView {
                 <button
                     data-testid="reset"
                     title="Start over: the first cluster and manifest"
-                    on:click=move |_| ui.reset()
+                    on:click=move |_| match lessons.filter(|l| l.current().is_some()) {
+                        // In a lesson, starting over means the lesson's own start.
+                        Some(l) => {
+                            let id = l.current().map(|c| c.id.clone());
+                            super::lesson::start(ui, l, id.as_deref());
+                        }
+                        None => ui.reset(),
+                    }
                 >
                     "Reset"
                 </button>

@@ -87,6 +87,17 @@ pub fn provide_lessons(ui: Ui) -> Lessons {
             let said = said.join(" ");
             lessons.announce.set(said);
             lessons.progress.set(p);
+            // Bring what just happened into view once it is drawn.
+            let target = if all {
+                "lesson-complete".to_string()
+            } else {
+                format!("goal-{}", new[new.len() - 1].index)
+            };
+            request_animation_frame(move || {
+                if let Some(el) = document().get_element_by_id(&target) {
+                    el.scroll_into_view_with_bool(false);
+                }
+            });
         }
     });
     Effect::new(move |_| {
@@ -205,7 +216,6 @@ pub fn LessonPanel() -> impl IntoView {
 fn Sandbox() -> impl IntoView {
     let ui = expect_context::<Ui>();
     let lessons = expect_context::<Lessons>();
-    let done = move || lessons.progress.with(Progress::done_count);
     let next = move || {
         lessons.progress.with(|p| {
             course()
@@ -224,7 +234,6 @@ fn Sandbox() -> impl IntoView {
                 <em>"Kubernetes: Up and Running"</em>
                 ", each with goals the cluster checks as you work."
             </p>
-            <p class="muted small">{move || format!("{} of {} lessons done.", done(), course().len())}</p>
             <button
                 class="primary"
                 data-testid="lesson-begin"
@@ -273,7 +282,7 @@ fn LessonBody(lesson: &'static Lesson) -> impl IntoView {
                         let met = move || lessons.progress.with(|p| p.of(id).met.contains(&i));
                         let learned = g.learned.clone();
                         view! {
-                            <li class="goal" class:met=met data-testid="goal" data-met=move || met().to_string()>
+                            <li class="goal" id=format!("goal-{i}") class:met=met data-testid="goal" data-met=move || met().to_string()>
                                 <span class="tick" aria-hidden="true">{move || if met() { "✓" } else { "" }}</span>
                                 <div class="goal-main">
                                     <span class="goal-text">{g.text.clone()}</span>
@@ -288,7 +297,7 @@ fn LessonBody(lesson: &'static Lesson) -> impl IntoView {
                     .collect_view()}
             </ul>
             <Show when=all_met>
-                <div class="lesson-complete" data-testid="lesson-complete">
+                <div class="lesson-complete" id="lesson-complete" data-testid="lesson-complete">
                     <strong>"Lesson complete."</strong>
                     {match next {
                         Some(n) => {

@@ -1,5 +1,6 @@
 //! The one place that touches localStorage: the editor text, the session log (the seed
-//! and actions that rebuild the cluster), the console and the layout survive a reload. Stored values that cannot be read are moved
+//! and actions that rebuild the cluster), the console, the layout and the lesson progress
+//! survive a reload. Stored values that cannot be read are moved
 //! aside (kept under a `.unreadable` key) and reported, never a crash.
 
 use serde::{Deserialize, Serialize};

@@ -29,11 +29,16 @@ export const tests = [
     assert.equal(await t.page.locator('[data-testid=goal]').count(), 0);
     assert.equal(await t.byTestId('lesson-select').inputValue(), '');
     assert.match(await t.byTestId('lesson-begin').innerText(), /Start lesson 1: Desired state/i);
+    assert.equal(await t.byTestId('mode').innerText(), 'sandbox');
+    await t.waitForTestId('converged', { timeoutMs: 15_000 });
+    await t.page.waitForTimeout(400);
+    await t.screenshot('lesson-sandbox');
   }),
 
   test('lesson 2, self-healing, completed by clicking and typing', async (t) => {
     await startLesson(t, 'self-healing');
     assert.match(await t.byTestId('lesson').innerText(), /Self-healing/);
+    assert.equal(await t.byTestId('mode').innerText(), 'lesson: Self-healing');
     assert.equal(await t.page.locator('[data-testid=goal]').count(), 3);
     assert.equal(await metGoals(t), 0, 'nothing is met at the start');
     // The lesson's start: three kuard pods running and the extra Pod in the editor.
@@ -96,6 +101,11 @@ export const tests = [
       await t.page.locator('[data-testid=pod][data-pod^=kuard-]').count() >= 3,
       'the lesson cluster came back',
     );
+    // Reset in a lesson starts the lesson over, not the sandbox.
+    await t.byTestId('reset').click();
+    await t.page.waitForFunction(() => document.querySelectorAll('[data-testid=goal][data-met=true]').length === 0);
+    assert.equal(await t.byTestId('lesson').getAttribute('data-lesson'), 'self-healing');
+    assert.match(await t.byTestId('editor-input').inputValue(), /name: extra/);
   }, { timeoutMs: 60_000 }),
 
   test('the solution runs line by line through the console', async (t) => {
