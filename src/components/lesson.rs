@@ -117,7 +117,10 @@ pub fn start(ui: Ui, lessons: Lessons, id: Option<&str>) {
         .update(|p| p.start(lesson.map(|l| l.id.as_str())));
     lessons.announce.set(String::new());
     match lesson {
-        None => ui.reset(),
+        None => {
+            ui.reset();
+            ui.layout.update(|l| l.editor_shown = true);
+        }
         Some(l) => {
             ui.start_from(
                 SessionLog {

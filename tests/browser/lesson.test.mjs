@@ -121,6 +121,17 @@ export const tests = [
     assert.equal(await metGoals(t), 0);
   }, { timeoutMs: 45_000 }),
 
+  test('a lesson without the editor hides it; the sandbox brings it back', async (t) => {
+    await startLesson(t, 'rollback');
+    await t.byTestId('editor-input').waitFor({ state: 'detached' });
+    await t.page.waitForTimeout(400);
+    await t.screenshot('lesson-no-editor');
+    await t.byTestId('lesson-select').selectOption('');
+    await t.waitForTestId('sandbox');
+    await t.waitForTestId('editor-input');
+    assert.equal(await t.byTestId('mode').innerText(), 'sandbox');
+  }),
+
   test('progress exports as a file, and a bad file is refused in words', async (t) => {
     await startLesson(t, 'desired-state');
     const [download] = await Promise.all([t.page.waitForEvent('download'), t.byTestId('progress-export').click()]);
