@@ -40,7 +40,9 @@ pub fn Editor() -> impl IntoView {
         let g = generation.get_value() + 1;
         generation.set_value(g);
         Timeout::new(CHECK_DELAY_MS, move || {
-            if generation.get_value() == g {
+            // The editor may have been hidden (its signals disposed) before this fires:
+            // then there is nothing left to check.
+            if generation.try_get_value() == Some(g) {
                 check();
             }
         })
