@@ -264,7 +264,7 @@ pub fn Editor() -> impl IntoView {
             <div class="diff" data-testid="apply-diff" aria-label="What Apply will change">
                 {move || {
                     let (n, unchanged) = diff.with(|d| (d.len(), d.iter().filter(|d| d.verb == "unchanged").count()));
-                    (n > 0 && unchanged == n)
+                    (n > 0 && unchanged == n && error_count() == 0)
                         .then(|| view! { <p class="diff-none">"Apply would change nothing: the cluster already has this desired state."</p> })
                 }}
                 <For
