@@ -119,7 +119,10 @@ pub fn start(ui: Ui, lessons: Lessons, id: Option<&str>) {
     match lesson {
         None => {
             ui.reset();
-            ui.layout.update(|l| l.editor_shown = true);
+            ui.layout.update(|l| {
+                l.editor_shown = true;
+                l.hidden.clear();
+            });
         }
         Some(l) => {
             ui.start_from(
@@ -133,6 +136,7 @@ pub fn start(ui: Ui, lessons: Lessons, id: Option<&str>) {
             let shows = |p: &str| panels.is_empty() || panels.iter().any(|x| x == p);
             ui.layout.update(|layout| {
                 layout.editor_shown = shows("editor");
+                layout.hidden = super::lesson_view::hidden_panels(panels);
                 layout.tab = if shows("console") {
                     "console".into()
                 } else if shows("events") {

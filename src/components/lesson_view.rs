@@ -433,8 +433,36 @@ pub fn solution_lines(lesson: &Lesson) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The panels a lesson's `start.panels` hides among those the page can hide
+/// (`cluster`, `desired`); an empty list shows everything.
+pub fn hidden_panels(panels: &[String]) -> Vec<String> {
+    ["cluster", "desired"]
+        .into_iter()
+        .filter(|p| !panels.is_empty() && !panels.iter().any(|x| x == p))
+        .map(String::from)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn lessons_hide_the_panels_they_leave_out() {
+        let list = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(super::hidden_panels(&[]), Vec::<String>::new());
+        assert_eq!(
+            super::hidden_panels(&list(&["editor", "cluster", "desired"])),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            super::hidden_panels(&list(&["editor", "console"])),
+            list(&["cluster", "desired"])
+        );
+        assert_eq!(
+            super::hidden_panels(&list(&["cluster", "console"])),
+            list(&["desired"])
+        );
+    }
+
     use super::*;
     use crate::components::state::run_line;
     use crate::engine::lesson::parse_index;

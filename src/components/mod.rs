@@ -172,6 +172,7 @@ pub fn App() -> impl IntoView {
 
     let presenter = move || ui.layout.with(|l| l.presenter);
     let editor_shown = move || ui.layout.with(|l| l.editor_shown);
+    let shown = move |panel: &str| ui.layout.with(|l| !l.hidden.iter().any(|h| h == panel));
     view! {
         <div
             class="app"
@@ -185,9 +186,13 @@ pub fn App() -> impl IntoView {
                 <Show when=editor_shown>
                     <editor::Editor />
                 </Show>
-                <cluster::ClusterPanel />
+                <Show when=move || shown("cluster")>
+                    <cluster::ClusterPanel />
+                </Show>
                 <lesson::LessonPanel />
-                <desired::DesiredPanel />
+                <Show when=move || shown("desired")>
+                    <desired::DesiredPanel />
+                </Show>
                 <tabs::BottomTabs />
             </main>
         </div>

@@ -28,6 +28,8 @@ pub struct Layout {
     pub newest_first: bool,
     /// Whether the editor column is shown.
     pub editor_shown: bool,
+    /// Panels a lesson hides (`cluster`, `desired`); empty in the sandbox.
+    pub hidden: Vec<String>,
 }
 
 impl Default for Layout {
@@ -38,6 +40,7 @@ impl Default for Layout {
             tab: "console".into(),
             newest_first: true,
             editor_shown: true,
+            hidden: Vec::new(),
         }
     }
 }
