@@ -159,7 +159,7 @@ impl Cluster {
                 "Error from server (AlreadyExists): nodes \"{name}\" already exists"
             ));
         }
-        if let Some(e) = super::meta::dns1123_subdomain_error(name) {
+        if let Some(e) = super::validate::dns1123_subdomain(name).first() {
             return Err(format!(
                 "The Node \"{name}\" is invalid: metadata.name: Invalid value: \"{name}\": {e}"
             ));

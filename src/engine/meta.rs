@@ -158,24 +158,6 @@ pub fn map_selects(selector: &StringMap, labels: &StringMap) -> bool {
     !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
 }
 
-/// Why `name` is not a DNS-1123 subdomain, in the API server's words; `None` when it is.
-pub fn dns1123_subdomain_error(name: &str) -> Option<String> {
-    let label_ok = |l: &str| {
-        !l.is_empty()
-            && l.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            && !l.starts_with('-')
-            && !l.ends_with('-')
-    };
-    if name.len() > 253 {
-        return Some("must be no more than 253 characters".into());
-    }
-    if name.split('.').all(label_ok) {
-        return None;
-    }
-    Some("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')".into())
-}
-
 /// A label query from the command line (`-l app=web,tier!=db,env`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LabelQuery {
