@@ -19,6 +19,14 @@ fn kind_and_name(a: &Args, cmd: &str) -> Result<(String, String), Output> {
     }
 }
 
+/// The container ports a pod spec declares, in order.
+fn container_ports(spec: &PodSpec) -> Vec<i32> {
+    spec.containers
+        .iter()
+        .flat_map(|c| c.ports.iter().map(|p| p.container_port))
+        .collect()
+}
+
 /// `kubectl expose deployment NAME --port=P [--target-port=T] [--type=T] [--name=N]`.
 pub fn expose(cluster: &mut Cluster, a: &Args) -> Output {
     if let Err(o) = check_flags(
@@ -56,33 +64,17 @@ pub fn expose(cluster: &mut Cluster, a: &Args) -> Output {
         Object::Deployment(d) => (
             d.spec.selector.match_labels.clone(),
             d.metadata.labels.clone(),
-            d.spec
-                .template
-                .spec
-                .containers
-                .iter()
-                .flat_map(|c| c.ports.iter().map(|p| p.container_port))
-                .collect(),
+            container_ports(&d.spec.template.spec),
         ),
         Object::ReplicaSet(r) => (
             r.spec.selector.match_labels.clone(),
             r.metadata.labels.clone(),
-            r.spec
-                .template
-                .spec
-                .containers
-                .iter()
-                .flat_map(|c| c.ports.iter().map(|p| p.container_port))
-                .collect(),
+            container_ports(&r.spec.template.spec),
         ),
         Object::Pod(p) => (
             p.metadata.labels.clone(),
             p.metadata.labels.clone(),
-            p.spec
-                .containers
-                .iter()
-                .flat_map(|c| c.ports.iter().map(|p| p.container_port))
-                .collect(),
+            container_ports(&p.spec),
         ),
         Object::Service(s) => (
             s.spec.selector.clone(),
