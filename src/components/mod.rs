@@ -9,6 +9,7 @@ pub mod cluster;
 pub mod desired;
 pub mod editor;
 pub mod header;
+pub mod history;
 pub mod lesson;
 pub mod lesson_view;
 pub mod state;

@@ -5,11 +5,12 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::cluster::Cluster;
+use crate::engine::cluster::{Cluster, Flow, Watch};
 use crate::engine::kubectl::apply::{apply_text, Mode};
 use crate::engine::kubectl::Output;
 use crate::engine::script;
 
+use super::history::History;
 use super::view::{STARTER_SEED, STARTER_YAML};
 
 /// One command and its output in the console.
@@ -134,6 +135,15 @@ pub enum Action {
         /// The lesson's id.
         id: String,
     },
+    /// Part of a tick: `ms` of simulated time, stopped just after the `acts`-th
+    /// controller action. Written when the user acts on a moment in the past that fell
+    /// inside a tick (time travel branches from exactly there).
+    Partial {
+        /// Simulated milliseconds the tick would have run.
+        ms: u64,
+        /// Controller actions to let happen before stopping.
+        acts: u64,
+    },
 }
 
 /// At most this many recorded actions are replayed.
@@ -219,6 +229,63 @@ impl SessionLog {
 
 /// Performs one action on the cluster; returns what it printed.
 pub fn perform(cluster: &mut Cluster, action: &Action) -> Output {
+    perform_watched(cluster, action, 0, &mut |_, _| Flow::Go).0
+}
+
+/// How long a Step advances: to the next moment a controller asked to wake up, at most
+/// 10 s ahead, one second when nothing is due.
+pub fn step_ms(cluster: &Cluster) -> u64 {
+    let now = cluster.now();
+    cluster
+        .next_timer()
+        .map_or(1000, |t| t.since(now).clamp(1, 10_000))
+}
+
+/// Performs one action, calling `watch` after each controller action of its ticks
+/// (`Advance`, `Step`, `Partial`), starting at tick `from_tick` of an `Advance`. Stops
+/// where `watch` halts. Other actions run whole and unwatched, in replay as live, so
+/// the count of watched actions is the same both ways.
+pub fn perform_watched(
+    cluster: &mut Cluster,
+    action: &Action,
+    from_tick: u64,
+    watch: Watch,
+) -> (Output, Flow) {
+    let flow = match action {
+        Action::Advance { ms, times } => {
+            for _ in from_tick..*times {
+                if cluster.advance_watched(*ms, watch) == Flow::Halt {
+                    return (Output::ok(""), Flow::Halt);
+                }
+            }
+            Flow::Go
+        }
+        Action::Step => {
+            let ms = step_ms(cluster);
+            cluster.advance_watched(ms, watch)
+        }
+        Action::Partial { ms, acts } => {
+            let mut left = *acts;
+            let mut asked = Flow::Go;
+            cluster.advance_watched(*ms, &mut |c, name| {
+                left = left.saturating_sub(1);
+                asked = watch(c, name);
+                if left == 0 {
+                    Flow::Halt
+                } else {
+                    asked
+                }
+            });
+            // Reaching the recorded stop is this action's normal end; only the
+            // watcher's own halt is reported.
+            asked
+        }
+        _ => return (perform_unwatched(cluster, action), Flow::Go),
+    };
+    (Output::ok(""), flow)
+}
+
+fn perform_unwatched(cluster: &mut Cluster, action: &Action) -> Output {
     match action {
         Action::Apply { text } => apply_text(cluster, text, "editor.yaml", None, Mode::Apply),
         Action::Run { line } => run_line(cluster, line),
@@ -226,20 +293,7 @@ pub fn perform(cluster: &mut Cluster, action: &Action) -> Output {
             Ok(report) => Output::ok(report.render()),
             Err(e) => Output::err(e),
         },
-        Action::Advance { ms, times } => {
-            for _ in 0..*times {
-                cluster.advance(*ms);
-            }
-            Output::ok("")
-        }
-        Action::Step => {
-            let now = cluster.now();
-            let ms = cluster
-                .next_timer()
-                .map_or(1000, |t| t.since(now).clamp(1, 10_000));
-            cluster.advance(ms);
-            Output::ok("")
-        }
+        Action::Advance { .. } | Action::Step | Action::Partial { .. } => perform(cluster, action),
         Action::Lesson { id } => match super::lesson_view::start_cluster(id) {
             Ok(c) => {
                 *cluster = c;
@@ -250,13 +304,13 @@ pub fn perform(cluster: &mut Cluster, action: &Action) -> Output {
     }
 }
 
-/// The single owner of the simulated cluster. `version` ticks after every change, so
-/// readers that call [`Sim::read`] re-run when the cluster changes. Every change goes
-/// through [`Sim::act`], which also records it in the session log.
+/// The single owner of the simulated cluster, with its whole timeline ([`History`]).
+/// `version` ticks after every change (and when another moment is shown), so readers
+/// that call [`Sim::read`] re-run. Every change goes through [`Sim::act`], which also
+/// records it in the session log.
 #[derive(Clone, Copy)]
 pub struct Sim {
-    cluster: StoredValue<Cluster>,
-    log: StoredValue<SessionLog>,
+    history: StoredValue<History>,
     version: RwSignal<u64>,
     /// The console log and history.
     pub console: RwSignal<ConsoleState>,
@@ -266,42 +320,58 @@ impl Sim {
     /// Owns the cluster that `log` rebuilds.
     pub fn new(log: SessionLog, console: ConsoleState) -> Sim {
         Sim {
-            cluster: StoredValue::new(log.replay()),
-            log: StoredValue::new(log),
+            history: StoredValue::new(History::from_log(&log)),
             version: RwSignal::new(0),
             console: RwSignal::new(console),
         }
     }
 
-    /// Reads the cluster and subscribes the caller to its changes.
+    /// Reads the cluster shown (the present, or a moment in the past) and subscribes
+    /// the caller to its changes.
     pub fn read<R>(&self, f: impl FnOnce(&Cluster) -> R) -> R {
         self.version.track();
-        self.cluster.with_value(f)
+        self.history.with_value(|h| f(h.shown()))
     }
 
-    /// Reads the cluster without subscribing (inside event handlers).
+    /// Reads the cluster shown without subscribing (inside event handlers).
     pub fn peek<R>(&self, f: impl FnOnce(&Cluster) -> R) -> R {
-        self.cluster.with_value(f)
+        self.history.with_value(|h| f(h.shown()))
+    }
+
+    /// Reads the timeline and subscribes the caller to its changes.
+    pub fn timeline<R>(&self, f: impl FnOnce(&History) -> R) -> R {
+        self.version.track();
+        self.history.with_value(f)
+    }
+
+    /// Changes what the timeline shows (a moment, the present, the other branch).
+    pub fn travel(&self, f: impl FnOnce(&mut History)) {
+        self.history.update_value(f);
+        self.version.update(|v| *v += 1);
+    }
+
+    /// Whether a moment in the past is shown.
+    pub fn in_past(&self) -> bool {
+        self.history.with_value(|h| h.viewing().is_some())
     }
 
     /// Reads the session log (for saving).
     pub fn with_log<R>(&self, f: impl FnOnce(&SessionLog) -> R) -> R {
-        self.log.with_value(f)
+        self.history.with_value(|h| f(h.log()))
     }
 
-    /// Performs and records an action, and notifies every reader.
+    /// Performs and records an action, and notifies every reader. In the past, this
+    /// branches the timeline there.
     pub fn act(&self, action: Action) -> Output {
         let mut out = Output::default();
-        self.cluster.update_value(|c| out = perform(c, &action));
-        self.log.update_value(|l| l.record(action));
+        self.history.update_value(|h| out = h.act(action));
         self.version.update(|v| *v += 1);
         out
     }
 
     /// Starts over from `log`.
     pub fn replace(&self, log: SessionLog) {
-        self.cluster.set_value(log.replay());
-        self.log.set_value(log);
+        self.history.set_value(History::from_log(&log));
         self.version.update(|v| *v += 1);
     }
 
@@ -338,9 +408,14 @@ impl Sim {
     pub fn traffic(&self, ns: &str, svc: &str, n: usize) -> Vec<(String, usize)> {
         let mut hits = Vec::new();
         let mut out = Output::default();
+        let action = Action::Traffic {
+            ns: ns.to_string(),
+            svc: svc.to_string(),
+            n,
+        };
         // As `perform` does for Action::Traffic, keeping the report's per-pod counts.
-        self.cluster
-            .update_value(|c| match c.send_traffic(ns, svc, n) {
+        self.history.update_value(|h| {
+            h.act_with(action, |c| match c.send_traffic(ns, svc, n) {
                 Ok(report) => {
                     hits = report
                         .per_pod()
@@ -350,12 +425,6 @@ impl Sim {
                     out = Output::ok(report.render());
                 }
                 Err(e) => out = Output::err(e),
-            });
-        self.log.update_value(|l| {
-            l.record(Action::Traffic {
-                ns: ns.to_string(),
-                svc: svc.to_string(),
-                n,
             })
         });
         self.version.update(|v| *v += 1);

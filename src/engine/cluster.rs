@@ -24,6 +24,20 @@ pub const QUIET_MS: u64 = 60 * 1000;
 /// Controller passes at one instant before the cluster stops and reports a loop.
 const MAX_PASSES_PER_INSTANT: usize = 64;
 
+/// What a watcher of [`Cluster::advance_watched`] wants after a controller acted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// Keep going.
+    Go,
+    /// Stop right here, mid-pass, leaving the clock where it is: the cluster as it was
+    /// just after that controller acted (time travel shows this moment).
+    Halt,
+}
+
+/// Called after each controller run that changed the cluster, with the controller's
+/// name ([`controllers::NAMES`]).
+pub type Watch<'a> = &'a mut dyn FnMut(&Cluster, &'static str) -> Flow;
+
 /// The shape of a node added to the cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NodeShape {
@@ -500,6 +514,12 @@ impl Cluster {
 
     /// Runs every controller once at the current instant. Returns whether anything changed.
     pub fn reconcile_once(&mut self) -> bool {
+        self.reconcile_watched(&mut |_, _| Flow::Go).0
+    }
+
+    /// [`Cluster::reconcile_once`], calling `watch` after each controller that changed
+    /// something; stops at once when it says [`Flow::Halt`].
+    fn reconcile_watched(&mut self, watch: Watch) -> (bool, Flow) {
         // Controllers are level-triggered and ask again every pass for the wake-ups they
         // still need, so the timers are exactly the last pass's requests: no stale ones.
         self.timers.clear();
@@ -535,10 +555,14 @@ impl Cluster {
                     _ => None,
                 })
                 .collect();
-            changed |= self.apply_changes(out);
+            let acted = self.apply_changes(out);
+            changed |= acted;
             self.quiet.0[i] = quiet.then(|| (self.store.resource_version(), self.epoch, wakes));
+            if acted && watch(self, controllers::NAMES[i]) == Flow::Halt {
+                return (changed, Flow::Halt);
+            }
         }
-        changed
+        (changed, Flow::Go)
     }
 
     /// Marks state outside the store as changed, so every controller looks again.
@@ -548,27 +572,44 @@ impl Cluster {
 
     /// Runs controllers at the current instant until nothing changes (bounded).
     pub fn step(&mut self) -> bool {
+        self.step_watched(&mut |_, _| Flow::Go).0
+    }
+
+    fn step_watched(&mut self, watch: Watch) -> (bool, Flow) {
         let mut any = false;
         for _ in 0..MAX_PASSES_PER_INSTANT {
-            if !self.reconcile_once() {
-                break;
+            match self.reconcile_watched(watch) {
+                (changed, Flow::Halt) => return (any | changed, Flow::Halt),
+                (false, Flow::Go) => break,
+                (true, Flow::Go) => any = true,
             }
-            any = true;
         }
-        any
+        (any, Flow::Go)
     }
 
     /// Advances simulated time by `ms`, waking controllers at each timer on the way.
     pub fn advance(&mut self, ms: u64) {
+        self.advance_watched(ms, &mut |_, _| Flow::Go);
+    }
+
+    /// [`Cluster::advance`], calling `watch` after every controller action on the way.
+    /// When it answers [`Flow::Halt`] the cluster stops there, mid-advance, and this
+    /// returns `Flow::Halt`: the same actions from the same state always halt at the
+    /// same point, so a halted cluster can be rebuilt by replay.
+    pub fn advance_watched(&mut self, ms: u64, watch: Watch) -> Flow {
         let target = self.now.plus_ms(ms);
-        self.step();
+        if self.step_watched(watch).1 == Flow::Halt {
+            return Flow::Halt;
+        }
         while let Some(t) = self.next_timer().filter(|t| *t <= target) {
             self.timers.remove(&t);
             self.now = self.now.max(t);
-            self.step();
+            if self.step_watched(watch).1 == Flow::Halt {
+                return Flow::Halt;
+            }
         }
         self.now = target;
-        self.step();
+        self.step_watched(watch).1
     }
 
     /// Advances time until the cluster is quiet: nothing changed and nothing is due

@@ -261,3 +261,17 @@ pub const ORDER: &[Controller] = &[
     namespace::reconcile,
     gc::reconcile,
 ];
+
+/// The name each controller of [`ORDER`] acts under, as real components sign their
+/// Events (`replicaset-controller`, `default-scheduler`).
+pub const NAMES: &[&str] = &[
+    "horizontal-pod-autoscaler",
+    "deployment-controller",
+    "replicaset-controller",
+    "default-scheduler",
+    "kubelet",
+    "endpoint-controller",
+    "node-controller",
+    "namespace-controller",
+    "garbage-collector",
+];

@@ -1,0 +1,656 @@
+//! Time travel: the session as a timeline of moments, any of which can be shown again.
+//!
+//! A moment is one user action (an apply, a console line, a chaos button) or one
+//! controller action (a controller run that changed the cluster, seen through
+//! [`Cluster::advance_watched`]). Nothing is stored per moment but a few numbers and a
+//! label: the cluster of a moment is rebuilt from the nearest earlier checkpoint (a
+//! clone of the cluster, kept every [`CHECKPOINT_EVERY_MS`] of simulated time and
+//! thinned to at most [`MAX_CHECKPOINTS`]) by deterministic replay of the session log,
+//! halting right after that controller action. So memory stays bounded on long
+//! sessions while every moment stays reachable.
+//!
+//! Acting on a moment in the past branches: the log is cut there (a moment inside a
+//! tick becomes an [`Action::Partial`]) and the old future is kept as the other branch
+//! until it is discarded or switched back to.
+
+use crate::engine::cluster::{Cluster, Flow};
+use crate::engine::explain::Cause;
+use crate::engine::kubectl::Output;
+use crate::engine::time::SimTime;
+
+use super::state::{perform_watched, step_ms, Action, SessionLog};
+
+/// Simulated time between checkpoints, before thinning.
+pub const CHECKPOINT_EVERY_MS: u64 = 30_000;
+/// At most this many checkpoints per branch: past it, every other older one goes, so
+/// the spacing doubles and replay to any moment stays short.
+pub const MAX_CHECKPOINTS: usize = 48;
+/// At most this many moments are kept; the oldest fall off the timeline.
+pub const MAX_MOMENTS: usize = 50_000;
+
+/// Who made a moment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum By {
+    /// The user: an apply, a console line or a button. The moment is the cluster
+    /// after the whole action.
+    User,
+    /// A controller (`replicaset-controller`); the moment is the cluster just after it
+    /// acted.
+    Controller(&'static str),
+}
+
+/// One point on the timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moment {
+    /// Who acted.
+    pub by: By,
+    /// Simulated time.
+    pub at: SimTime,
+    /// What happened, in words (the command, or the controller's cause).
+    pub label: String,
+    /// The index of the log action it belongs to.
+    action: usize,
+    /// Controller actions on this timeline up to and including this moment.
+    acts: u64,
+    /// For a controller moment: the tick of its action it happened in, that tick's
+    /// length, and its rank among the tick's controller actions (from 1).
+    tick: u64,
+    tick_ms: u64,
+    in_tick: u64,
+}
+
+/// A position in the log: every action before `action` done, plus `ticks` ticks of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Pos {
+    action: usize,
+    ticks: u64,
+}
+
+#[derive(Debug, Clone)]
+struct Checkpoint {
+    pos: Pos,
+    acts: u64,
+    cluster: Cluster,
+}
+
+/// One line of history: its log, moments, checkpoints and present cluster.
+#[derive(Debug, Clone)]
+struct Branch {
+    log: SessionLog,
+    moments: Vec<Moment>,
+    checkpoints: Vec<Checkpoint>,
+    live: Cluster,
+    acts: u64,
+    /// Moments dropped off the front (for [`MAX_MOMENTS`]).
+    dropped: usize,
+}
+
+/// The other branch, kept after acting in the past.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherBranch {
+    /// Simulated time the two branches part at.
+    pub parted_at: SimTime,
+    /// Simulated time at the end of the other branch.
+    pub ends_at: SimTime,
+    /// Moments of the other branch after the parting point.
+    pub moments_after: usize,
+}
+
+/// The session's timeline: the present cluster, every moment, and the moment shown.
+#[derive(Debug, Clone)]
+pub struct History {
+    current: Branch,
+    other: Option<(Branch, OtherBranch)>,
+    /// The moment shown when it is not the present, with its rebuilt cluster.
+    past: Option<(usize, Cluster)>,
+}
+
+impl Branch {
+    fn new(seed: u64) -> Branch {
+        let live = Cluster::new(seed);
+        Branch {
+            log: SessionLog {
+                seed,
+                actions: Vec::new(),
+            },
+            moments: Vec::new(),
+            checkpoints: vec![Checkpoint {
+                pos: Pos {
+                    action: 0,
+                    ticks: 0,
+                },
+                acts: 0,
+                cluster: live.clone(),
+            }],
+            live,
+            acts: 0,
+            dropped: 0,
+        }
+    }
+
+    /// The position at the end of the log.
+    fn end(&self) -> Pos {
+        match self.log.actions.last() {
+            Some(Action::Advance { times, .. }) => Pos {
+                action: self.log.actions.len() - 1,
+                ticks: *times,
+            },
+            _ => Pos {
+                action: self.log.actions.len(),
+                ticks: 0,
+            },
+        }
+    }
+
+    /// Performs `action` on the present cluster, recording its moments.
+    fn act(&mut self, action: Action) -> Output {
+        // Where the action lands in the log: a tick merges into a run of equal ticks.
+        let (index, first_tick) = match (self.log.actions.last(), &action) {
+            (Some(Action::Advance { ms, times }), Action::Advance { ms: new, .. }) if ms == new => {
+                (self.log.actions.len() - 1, *times)
+            }
+            _ => (self.log.actions.len(), 0),
+        };
+        let tick_ms = match &action {
+            Action::Advance { ms, .. } | Action::Partial { ms, .. } => *ms,
+            Action::Step => step_ms(&self.live),
+            _ => 0,
+        };
+        let ticks = match &action {
+            Action::Advance { times, .. } => *times,
+            _ => 1,
+        };
+        let mut out = Output::default();
+        for t in 0..ticks {
+            let mut in_tick = 0;
+            let mut last_cause = self.live.causes().last().cloned();
+            let acts = &mut self.acts;
+            let moments = &mut self.moments;
+            let unit = match &action {
+                Action::Advance { ms, .. } => Action::Advance { ms: *ms, times: 1 },
+                other => other.clone(),
+            };
+            out = perform_watched(&mut self.live, &unit, 0, &mut |c, name| {
+                *acts += 1;
+                in_tick += 1;
+                let label = describe(c, name, &mut last_cause);
+                moments.push(Moment {
+                    by: By::Controller(name),
+                    at: c.now(),
+                    label,
+                    action: index,
+                    acts: *acts,
+                    tick: first_tick + t,
+                    tick_ms,
+                    in_tick,
+                });
+                Flow::Go
+            })
+            .0;
+        }
+        if !matches!(
+            action,
+            Action::Advance { .. } | Action::Step | Action::Partial { .. }
+        ) {
+            self.moments.push(Moment {
+                by: By::User,
+                at: self.live.now(),
+                label: user_label(&action),
+                action: index,
+                acts: self.acts,
+                tick: 0,
+                tick_ms: 0,
+                in_tick: 0,
+            });
+        }
+        self.log.record(action);
+        self.trim();
+        self.checkpoint();
+        out
+    }
+
+    fn trim(&mut self) {
+        let extra = self.moments.len().saturating_sub(MAX_MOMENTS);
+        if extra > 0 {
+            self.moments.drain(..extra);
+            self.dropped += extra;
+        }
+    }
+
+    /// Keeps a checkpoint when enough simulated time passed since the last one.
+    fn checkpoint(&mut self) {
+        let last = self
+            .checkpoints
+            .last()
+            .map_or(SimTime(0), |c| c.cluster.now());
+        if self.live.now().since(last) < CHECKPOINT_EVERY_MS {
+            return;
+        }
+        self.checkpoints.push(Checkpoint {
+            pos: self.end(),
+            acts: self.acts,
+            cluster: self.live.clone(),
+        });
+        if self.checkpoints.len() > MAX_CHECKPOINTS {
+            // Keep the first and the newest; drop every other one in between.
+            let newest = self.checkpoints.len() - 1;
+            let mut i = 0;
+            self.checkpoints.retain(|_| {
+                let keep = i == 0 || i == newest || i % 2 == 0;
+                i += 1;
+                keep
+            });
+        }
+    }
+
+    /// The cluster as it was at `moment` (an index into `moments`).
+    fn rebuild(&self, moment: &Moment) -> Cluster {
+        let target_pos = Pos {
+            action: moment.action + 1,
+            ticks: 0,
+        };
+        let from = match moment.by {
+            // Just before the controller action: its count not reached yet.
+            By::Controller(_) => self.checkpoints.iter().rev().find(|c| c.acts < moment.acts),
+            By::User => self.checkpoints.iter().rev().find(|c| c.pos <= target_pos),
+        };
+        let Some(from) = from.or(self.checkpoints.first()) else {
+            return self.live.clone();
+        };
+        let mut cluster = from.cluster.clone();
+        let mut acts = from.acts;
+        let mut pos = from.pos;
+        while pos.action < self.log.actions.len() && pos.action <= moment.action {
+            let action = &self.log.actions[pos.action];
+            let (_, flow) = perform_watched(&mut cluster, action, pos.ticks, &mut |_, _| {
+                acts += 1;
+                if moment.by != By::User && acts == moment.acts {
+                    Flow::Halt
+                } else {
+                    Flow::Go
+                }
+            });
+            if flow == Flow::Halt {
+                break;
+            }
+            pos = Pos {
+                action: pos.action + 1,
+                ticks: 0,
+            };
+        }
+        cluster
+    }
+
+    /// This branch cut at `moment`: the log up to it, and the cluster as it was.
+    fn cut(&self, index: usize, cluster: Cluster) -> Branch {
+        let moment = &self.moments[index];
+        let mut log = SessionLog {
+            seed: self.log.seed,
+            actions: self.log.actions[..moment.action].to_vec(),
+        };
+        match (&moment.by, &self.log.actions[moment.action]) {
+            (By::User, action) => log.actions.push(action.clone()),
+            (By::Controller(_), action) => {
+                if let Action::Advance { ms, .. } = action {
+                    if moment.tick > 0 {
+                        log.actions.push(Action::Advance {
+                            ms: *ms,
+                            times: moment.tick,
+                        });
+                    }
+                }
+                log.actions.push(Action::Partial {
+                    ms: moment.tick_ms,
+                    acts: moment.in_tick,
+                });
+            }
+        }
+        let moments = self.moments[..=index].to_vec();
+        let checkpoints = self
+            .checkpoints
+            .iter()
+            .filter(|c| c.acts <= moment.acts && c.pos.action <= moment.action)
+            .filter(|c| {
+                // A checkpoint inside the cut action only holds when it is before the cut.
+                c.pos.action < moment.action || c.pos.ticks <= moment.tick
+            })
+            .cloned()
+            .collect();
+        Branch {
+            log,
+            moments,
+            checkpoints,
+            live: cluster,
+            acts: moment.acts,
+            dropped: self.dropped,
+        }
+    }
+}
+
+/// The label of a controller moment: the first cause it recorded (and how many more),
+/// or what it did when it recorded none (a status update).
+fn describe(c: &Cluster, name: &str, last: &mut Option<Cause>) -> String {
+    let new: Vec<&Cause> = {
+        let mut new: Vec<&Cause> = c
+            .causes()
+            .rev()
+            .take_while(|cause| Some(*cause) != last.as_ref())
+            .collect();
+        new.reverse();
+        new
+    };
+    *last = c.causes().last().cloned();
+    match new.as_slice() {
+        [] => format!("{name} updated the status of what it watches"),
+        [one] => one.message.clone(),
+        [first, rest @ ..] => format!("{} (and {} more)", first.message, rest.len()),
+    }
+}
+
+/// The label of a user moment.
+fn user_label(action: &Action) -> String {
+    match action {
+        Action::Apply { .. } => "kubectl apply -f editor.yaml".into(),
+        Action::Run { line } => line.clone(),
+        Action::Traffic { ns, svc, n } => format!("traffic {svc} {n} -n {ns}"),
+        Action::Lesson { id } => format!("lesson {id} started"),
+        Action::Advance { .. } | Action::Step | Action::Partial { .. } => String::new(),
+    }
+}
+
+impl History {
+    /// An empty timeline over a fresh cluster from `seed`.
+    pub fn new(seed: u64) -> History {
+        History {
+            current: Branch::new(seed),
+            other: None,
+            past: None,
+        }
+    }
+
+    /// The timeline `log` builds, replayed action by action.
+    pub fn from_log(log: &SessionLog) -> History {
+        let mut h = History::new(log.seed);
+        for a in &log.actions {
+            h.current.act(a.clone());
+        }
+        h
+    }
+
+    /// The cluster shown: the moment in the past, or the present.
+    pub fn shown(&self) -> &Cluster {
+        self.past.as_ref().map_or(&self.current.live, |(_, c)| c)
+    }
+
+    /// The present cluster.
+    pub fn live(&self) -> &Cluster {
+        &self.current.live
+    }
+
+    /// The current branch's log (what is saved).
+    pub fn log(&self) -> &SessionLog {
+        &self.current.log
+    }
+
+    /// Every moment of the current branch, oldest first.
+    pub fn moments(&self) -> &[Moment] {
+        &self.current.moments
+    }
+
+    /// The index of the moment shown, `None` in the present.
+    pub fn viewing(&self) -> Option<usize> {
+        self.past.as_ref().map(|(i, _)| *i)
+    }
+
+    /// The other branch, if acting in the past made one.
+    pub fn other_branch(&self) -> Option<&OtherBranch> {
+        self.other.as_ref().map(|(_, o)| o)
+    }
+
+    /// Performs an action in the present; in the past, first branches there.
+    pub fn act(&mut self, action: Action) -> Output {
+        self.branch_if_in_past();
+        self.current.act(action)
+    }
+
+    /// Runs `f` on the present cluster as `action` (for actions whose caller wants
+    /// more than the printed output), recording it like [`History::act`]. `f` must do
+    /// what `perform` does for `action`, so replay gives the same cluster.
+    pub fn act_with<R>(&mut self, action: Action, f: impl FnOnce(&mut Cluster) -> R) -> R {
+        self.branch_if_in_past();
+        let r = f(&mut self.current.live);
+        let b = &mut self.current;
+        b.moments.push(Moment {
+            by: By::User,
+            at: b.live.now(),
+            label: user_label(&action),
+            action: b.log.actions.len(),
+            acts: b.acts,
+            tick: 0,
+            tick_ms: 0,
+            in_tick: 0,
+        });
+        b.log.record(action);
+        b.trim();
+        b.checkpoint();
+        r
+    }
+
+    /// Shows moment `index`; past the last moment, the present.
+    pub fn view(&mut self, index: usize) {
+        let moments = &self.current.moments;
+        if index >= moments.len() {
+            self.past = None;
+            return;
+        }
+        if self.viewing() == Some(index) {
+            return;
+        }
+        let cluster = self.current.rebuild(&moments[index]);
+        self.past = Some((index, cluster));
+    }
+
+    /// Back to the present.
+    pub fn to_present(&mut self) {
+        self.past = None;
+    }
+
+    fn branch_if_in_past(&mut self) {
+        let Some((index, cluster)) = self.past.take() else {
+            return;
+        };
+        let cut = self.current.cut(index, cluster);
+        let info = OtherBranch {
+            parted_at: self.current.moments[index].at,
+            ends_at: self.current.live.now(),
+            moments_after: self.current.moments.len() - index - 1,
+        };
+        let old = std::mem::replace(&mut self.current, cut);
+        self.other = Some((old, info));
+    }
+
+    /// Makes the other branch the current one (and this one the other).
+    pub fn switch_branch(&mut self) {
+        if let Some((other, info)) = self.other.take() {
+            let parted_at = info.parted_at;
+            let old = std::mem::replace(&mut self.current, other);
+            let moments_after = old
+                .moments
+                .iter()
+                .filter(|m| m.at > parted_at)
+                .count()
+                .max(1);
+            let info = OtherBranch {
+                parted_at,
+                ends_at: old.live.now(),
+                moments_after,
+            };
+            self.other = Some((old, info));
+            self.past = None;
+        }
+    }
+
+    /// Forgets the other branch.
+    pub fn discard_other(&mut self) {
+        self.other = None;
+    }
+
+    /// Checkpoints kept on the current branch (for the memory figure).
+    pub fn checkpoint_count(&self) -> usize {
+        self.current.checkpoints.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::components::view::STARTER_YAML;
+
+    fn pods(c: &Cluster) -> Vec<String> {
+        use crate::engine::kinds::Pod;
+        c.store
+            .list_in::<Pod>("default")
+            .map(|p| format!("{} {:?}", p.metadata.name, p.status))
+            .collect()
+    }
+
+    fn starter(ticks: u64) -> History {
+        let mut h = History::new(7);
+        h.act(Action::Apply {
+            text: STARTER_YAML.into(),
+        });
+        for _ in 0..ticks {
+            h.act(Action::Advance { ms: 100, times: 1 });
+        }
+        h
+    }
+
+    #[test]
+    fn every_controller_action_is_a_moment_with_its_cause() {
+        let h = starter(40);
+        let by_rs: Vec<&Moment> = h
+            .moments()
+            .iter()
+            .filter(|m| m.by == By::Controller("replicaset-controller"))
+            .collect();
+        assert!(
+            by_rs.iter().any(|m| m.label.contains("creates")),
+            "{by_rs:?}"
+        );
+        assert_eq!(h.moments()[0].by, By::User);
+        assert_eq!(h.moments()[0].label, "kubectl apply -f editor.yaml");
+        // Ticks are still run-length encoded in the log.
+        assert_eq!(h.log().actions.len(), 2);
+    }
+
+    /// Every moment rebuilt by replay from a checkpoint is the cluster that was live
+    /// right after it: the same as running the session again and halting there.
+    #[test]
+    fn any_moment_rebuilds_exactly() {
+        let mut h = starter(30);
+        h.act(Action::Run {
+            line: "kubectl scale deployment web --replicas=5".into(),
+        });
+        for _ in 0..400 {
+            h.act(Action::Advance { ms: 250, times: 1 });
+        }
+        h.act(Action::Run {
+            line: "node fail node-1".into(),
+        });
+        for _ in 0..300 {
+            h.act(Action::Advance { ms: 1000, times: 1 });
+        }
+        assert!(h.checkpoint_count() > 3);
+        // Rebuild each moment twice: from its checkpoint, and from scratch (a history
+        // without checkpoints) by cutting the branch there and replaying its log.
+        let n = h.moments().len();
+        for i in (0..n).step_by(3).chain([n - 1]) {
+            h.view(i);
+            let shown = h.shown().snapshot();
+            let cut = h.current.cut(i, h.shown().clone());
+            let replayed = cut.log.replay();
+            assert_eq!(
+                replayed.snapshot(),
+                shown,
+                "moment {i}: {:?}",
+                h.moments()[i]
+            );
+        }
+        h.to_present();
+        assert_eq!(h.shown().snapshot(), h.log().replay().snapshot());
+    }
+
+    #[test]
+    fn going_back_shows_the_older_pod_set() {
+        let mut h = starter(50);
+        let before = pods(h.live());
+        h.act(Action::Run {
+            line: "kubectl delete pod --all".into(),
+        });
+        for _ in 0..80 {
+            h.act(Action::Advance { ms: 100, times: 1 });
+        }
+        let after = pods(h.live());
+        assert_ne!(before, after);
+        let at = h
+            .moments()
+            .iter()
+            .rposition(|m| m.label == "kubectl delete pod --all")
+            .unwrap();
+        h.view(at - 1);
+        assert_eq!(pods(h.shown()), before);
+        assert_eq!(pods(h.live()), after, "the present is untouched");
+    }
+
+    #[test]
+    fn acting_in_the_past_branches_and_keeps_the_old_future() {
+        let mut h = starter(50);
+        h.act(Action::Run {
+            line: "kubectl scale deployment web --replicas=1".into(),
+        });
+        for _ in 0..50 {
+            h.act(Action::Advance { ms: 100, times: 1 });
+        }
+        let old_end = h.live().snapshot();
+        // Back to a controller moment in the middle of a tick, then act.
+        let i = h
+            .moments()
+            .iter()
+            .position(|m| matches!(m.by, By::Controller("default-scheduler")))
+            .unwrap();
+        h.view(i);
+        h.act(Action::Run {
+            line: "kubectl get pods".into(),
+        });
+        let other = h.other_branch().cloned().unwrap();
+        assert!(other.moments_after > 0);
+        // The new branch's log rebuilds the new present exactly, from the cut.
+        assert_eq!(h.log().replay().snapshot(), h.live().snapshot());
+        assert!(h
+            .log()
+            .actions
+            .iter()
+            .any(|a| matches!(a, Action::Partial { .. })));
+        assert_ne!(h.live().snapshot(), old_end);
+        // The old future is still there.
+        h.switch_branch();
+        assert_eq!(h.live().snapshot(), old_end);
+        h.discard_other();
+        assert!(h.other_branch().is_none());
+    }
+
+    #[test]
+    fn a_history_rebuilt_from_its_log_has_the_same_moments() {
+        let mut h = starter(60);
+        h.act(Action::Step);
+        h.act(Action::Run {
+            line: "node fail node-2".into(),
+        });
+        for _ in 0..60 {
+            h.act(Action::Advance { ms: 1000, times: 1 });
+        }
+        let again = History::from_log(h.log());
+        assert_eq!(again.moments(), h.moments());
+        assert_eq!(again.live().snapshot(), h.live().snapshot());
+    }
+}
