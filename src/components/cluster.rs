@@ -92,6 +92,7 @@ pub fn ClusterPanel() -> impl IntoView {
                     </For>
                 </div>
             </div>
+            <super::timeline::Timeline />
         </section>
     }
 }

@@ -16,12 +16,15 @@
 use crate::engine::cluster::{Cluster, Flow};
 use crate::engine::explain::Cause;
 use crate::engine::kubectl::Output;
+use crate::engine::store::ChangeOp;
 use crate::engine::time::SimTime;
 
-use super::state::{perform_watched, step_ms, Action, SessionLog};
+use super::state::{by_user, perform_watched, step_ms, Action, SessionLog};
 
 /// Simulated time between checkpoints, before thinning.
 pub const CHECKPOINT_EVERY_MS: u64 = 30_000;
+/// Simulated time between checkpoints while nothing happens.
+pub const IDLE_CHECKPOINT_EVERY_MS: u64 = 120_000;
 /// At most this many checkpoints per branch: past it, every other older one goes, so
 /// the spacing doubles and replay to any moment stays short.
 pub const MAX_CHECKPOINTS: usize = 48;
@@ -164,6 +167,7 @@ impl Branch {
         for t in 0..ticks {
             let mut in_tick = 0;
             let mut last_cause = self.live.causes().last().cloned();
+            let mut last_rv = self.live.store.resource_version();
             let acts = &mut self.acts;
             let moments = &mut self.moments;
             let unit = match &action {
@@ -173,7 +177,7 @@ impl Branch {
             out = perform_watched(&mut self.live, &unit, 0, &mut |c, name| {
                 *acts += 1;
                 in_tick += 1;
-                let label = describe(c, name, &mut last_cause);
+                let label = describe(c, name, &mut last_cause, &mut last_rv);
                 moments.push(Moment {
                     by: By::Controller(name),
                     at: c.now(),
@@ -188,10 +192,7 @@ impl Branch {
             })
             .0;
         }
-        if !matches!(
-            action,
-            Action::Advance { .. } | Action::Step | Action::Partial { .. }
-        ) {
+        if by_user(&action) {
             self.moments.push(Moment {
                 by: By::User,
                 at: self.live.now(),
@@ -217,13 +218,29 @@ impl Branch {
         }
     }
 
-    /// Keeps a checkpoint when enough simulated time passed since the last one.
+    /// Keeps a checkpoint when enough simulated time passed since the last one and
+    /// something happened since; an idle cluster replays fast (its controllers are
+    /// skipped), so it only needs one every [`IDLE_CHECKPOINT_EVERY_MS`].
     fn checkpoint(&mut self) {
-        let last = self
-            .checkpoints
-            .last()
-            .map_or(SimTime(0), |c| c.cluster.now());
-        if self.live.now().since(last) < CHECKPOINT_EVERY_MS {
+        let (last_at, last_acts, last_pos) = self.checkpoints.last().map_or(
+            (
+                SimTime(0),
+                0,
+                Pos {
+                    action: 0,
+                    ticks: 0,
+                },
+            ),
+            |c| (c.cluster.now(), c.acts, c.pos),
+        );
+        let since = self.live.now().since(last_at);
+        let busy = self.acts != last_acts || self.end().action > last_pos.action + 1;
+        let due = if busy {
+            CHECKPOINT_EVERY_MS
+        } else {
+            IDLE_CHECKPOINT_EVERY_MS
+        };
+        if since < due {
             return;
         }
         self.checkpoints.push(Checkpoint {
@@ -329,7 +346,7 @@ impl Branch {
 
 /// The label of a controller moment: the first cause it recorded (and how many more),
 /// or what it did when it recorded none (a status update).
-fn describe(c: &Cluster, name: &str, last: &mut Option<Cause>) -> String {
+fn describe(c: &Cluster, name: &str, last: &mut Option<Cause>, rv: &mut u64) -> String {
     let new: Vec<&Cause> = {
         let mut new: Vec<&Cause> = c
             .causes()
@@ -340,8 +357,29 @@ fn describe(c: &Cluster, name: &str, last: &mut Option<Cause>) -> String {
         new
     };
     *last = c.causes().last().cloned();
+    let since = std::mem::replace(rv, c.store.resource_version());
+    let rv = &since;
     match new.as_slice() {
-        [] => format!("{name} updated the status of what it watches"),
+        [] => {
+            let changed: Vec<String> = c
+                .store
+                .changes_since(*rv)
+                .filter(|ch| ch.kind != "Event")
+                .map(|ch| {
+                    let verb = match ch.op {
+                        ChangeOp::Added => "created",
+                        ChangeOp::Modified => "updated",
+                        ChangeOp::Deleted => "removed",
+                    };
+                    format!("{verb} {} {}", ch.kind, ch.name)
+                })
+                .collect();
+            match changed.as_slice() {
+                [] => format!("{name} recorded an event"),
+                [one] => format!("{name} {one}"),
+                [first, rest @ ..] => format!("{name} {first} (and {} more)", rest.len()),
+            }
+        }
         [one] => one.message.clone(),
         [first, rest @ ..] => format!("{} (and {} more)", first.message, rest.len()),
     }
@@ -354,7 +392,9 @@ fn user_label(action: &Action) -> String {
         Action::Run { line } => line.clone(),
         Action::Traffic { ns, svc, n } => format!("traffic {svc} {n} -n {ns}"),
         Action::Lesson { id } => format!("lesson {id} started"),
-        Action::Advance { .. } | Action::Step | Action::Partial { .. } => String::new(),
+        Action::Advance { .. } | Action::Step | Action::React | Action::Partial { .. } => {
+            String::new()
+        }
     }
 }
 
@@ -410,7 +450,12 @@ impl History {
     /// Performs an action in the present; in the past, first branches there.
     pub fn act(&mut self, action: Action) -> Output {
         self.branch_if_in_past();
-        self.current.act(action)
+        let react = matches!(action, Action::Apply { .. } | Action::Run { .. });
+        let out = self.current.act(action);
+        if react {
+            self.current.act(Action::React);
+        }
+        out
     }
 
     /// Runs `f` on the present cluster as `action` (for actions whose caller wants
@@ -539,8 +584,13 @@ mod tests {
         );
         assert_eq!(h.moments()[0].by, By::User);
         assert_eq!(h.moments()[0].label, "kubectl apply -f editor.yaml");
-        // Ticks are still run-length encoded in the log.
-        assert_eq!(h.log().actions.len(), 2);
+        // The apply, its reaction, then ticks run-length encoded.
+        assert!(matches!(h.log().actions[1], Action::React));
+        assert_eq!(h.log().actions.len(), 3);
+        // The reaction's first moment is the Deployment controller's, right after the
+        // apply's own moment and at the same instant.
+        assert_eq!(h.moments()[1].by, By::Controller("deployment-controller"));
+        assert_eq!(h.moments()[1].at, h.moments()[0].at);
     }
 
     /// Every moment rebuilt by replay from a checkpoint is the cluster that was live

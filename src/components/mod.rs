@@ -15,6 +15,7 @@ pub mod lesson_view;
 pub mod state;
 pub mod storage;
 pub mod tabs;
+pub mod timeline;
 pub mod view;
 
 use std::collections::{BTreeMap, BTreeSet};

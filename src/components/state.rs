@@ -135,6 +135,10 @@ pub enum Action {
         /// The lesson's id.
         id: String,
     },
+    /// Controllers react, at the same instant, to the command before: recorded after
+    /// every apply and console line, so each controller action of the reaction is a
+    /// moment of its own on the timeline.
+    React,
     /// Part of a tick: `ms` of simulated time, stopped just after the `acts`-th
     /// controller action. Written when the user acts on a moment in the past that fell
     /// inside a tick (time travel branches from exactly there).
@@ -264,6 +268,7 @@ pub fn perform_watched(
             let ms = step_ms(cluster);
             cluster.advance_watched(ms, watch)
         }
+        Action::React => cluster.advance_watched(0, watch),
         Action::Partial { ms, acts } => {
             let mut left = *acts;
             let mut asked = Flow::Go;
@@ -285,7 +290,23 @@ pub fn perform_watched(
     (Output::ok(""), flow)
 }
 
+/// Whether an action is the user's (its moment is the cluster after it).
+pub fn by_user(action: &Action) -> bool {
+    !matches!(
+        action,
+        Action::Advance { .. } | Action::Step | Action::React | Action::Partial { .. }
+    )
+}
+
 fn perform_unwatched(cluster: &mut Cluster, action: &Action) -> Output {
+    // The reaction to a command is the next action (`React`), watched.
+    cluster.defer_reactions(true);
+    let out = perform_command(cluster, action);
+    cluster.defer_reactions(false);
+    out
+}
+
+fn perform_command(cluster: &mut Cluster, action: &Action) -> Output {
     match action {
         Action::Apply { text } => apply_text(cluster, text, "editor.yaml", None, Mode::Apply),
         Action::Run { line } => run_line(cluster, line),
@@ -293,7 +314,9 @@ fn perform_unwatched(cluster: &mut Cluster, action: &Action) -> Output {
             Ok(report) => Output::ok(report.render()),
             Err(e) => Output::err(e),
         },
-        Action::Advance { .. } | Action::Step | Action::Partial { .. } => perform(cluster, action),
+        Action::Advance { .. } | Action::Step | Action::React | Action::Partial { .. } => {
+            perform(cluster, action)
+        }
         Action::Lesson { id } => match super::lesson_view::start_cluster(id) {
             Ok(c) => {
                 *cluster = c;

@@ -19,7 +19,7 @@ impl Cluster {
         self.state.kubelet.down_since.insert(name.to_string(), now);
         self.touch();
         self.explain("chaos", ObjRef::new("Node", "", name), format!("Node {name} failed: its kubelet stopped, so it sends no heartbeats and its pods get no updates. The control plane notices after 40s."));
-        self.step();
+        self.react();
         Ok(format!("node/{name} failed\n"))
     }
 
@@ -37,7 +37,7 @@ impl Cluster {
             ObjRef::new("Node", "", name),
             format!("Node {name} recovered: its kubelet reports again."),
         );
-        self.step();
+        self.react();
         Ok(format!("node/{name} recovered\n"))
     }
 

@@ -83,6 +83,14 @@ pub struct Cluster {
     epoch: u64,
     #[serde(skip)]
     quiet: QuietPasses,
+    /// Whether commands let controllers react at once ([`Cluster::react`]); the page
+    /// turns it off to record the reaction as moments of its own.
+    #[serde(skip, default = "yes")]
+    react_inline: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// For each controller, the state it last found nothing to do in: the store's resource
@@ -117,6 +125,7 @@ impl Cluster {
             node_count: 0,
             epoch: 0,
             quiet: QuietPasses::default(),
+            react_inline: true,
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             c.create(Object::Namespace(Namespace {
@@ -563,6 +572,21 @@ impl Cluster {
             }
         }
         (changed, Flow::Go)
+    }
+
+    /// Lets controllers react at the current instant to what a command just did, as a
+    /// real cluster does within milliseconds; skipped while reactions are deferred
+    /// ([`Cluster::defer_reactions`]), and then the caller runs them.
+    pub fn react(&mut self) {
+        if self.react_inline {
+            self.step();
+        }
+    }
+
+    /// Defers (or not) the reaction commands run through [`Cluster::react`], so the
+    /// caller can run it watched, one controller action at a time.
+    pub fn defer_reactions(&mut self, defer: bool) {
+        self.react_inline = !defer;
     }
 
     /// Marks state outside the store as changed, so every controller looks again.

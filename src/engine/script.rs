@@ -165,7 +165,7 @@ fn node(cluster: &mut Cluster, verb: &str, name: &str, rest: &[&str]) -> Result<
     match verb {
         "add" => {
             cluster.add_node(name, NodeShape::default())?;
-            cluster.step();
+            cluster.react();
             Ok(Output::ok(format!("node/{name} added\n")))
         }
         "fail" => cluster.fail_node(name).map(Output::ok),

@@ -175,7 +175,7 @@ impl Cluster {
         );
         self.touch();
         self.explain("load", super::explain::ObjRef::new(if what == "deployment" { "Deployment" } else { "Service" }, ns, target), format!("Load on {what} {target} set to {percent}% of what its {} ready pods request ({millicores}m of CPU in total); an HPA sees the utilization change at its next 15s sync.", ready_count));
-        self.step();
+        self.react();
         Ok(format!(
             "load on {what}/{target} set to {percent}% ({millicores}m CPU in total)\n"
         ))

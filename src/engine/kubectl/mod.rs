@@ -83,7 +83,7 @@ pub fn run(cluster: &mut Cluster, line: &str, input: &Input) -> Output {
     if !out.text.is_empty() && !out.text.ends_with('\n') {
         out.text.push('\n');
     }
-    cluster.step();
+    cluster.react();
     out
 }
 
