@@ -8,6 +8,8 @@
 pub mod cluster;
 pub mod desired;
 pub mod editor;
+pub mod graph;
+pub mod graph_view;
 pub mod header;
 pub mod lesson;
 pub mod lesson_view;
