@@ -11,6 +11,7 @@ pub mod editor;
 pub mod graph;
 pub mod graph_view;
 pub mod header;
+pub mod share;
 pub mod lesson;
 pub mod lesson_view;
 pub mod state;
