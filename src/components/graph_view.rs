@@ -1,15 +1,16 @@
 //! The Graph tab's view model: the cluster as columns of boxes joined by edges.
 //!
-//! Columns, left to right: Services, Deployments, ReplicaSets, Pods, Nodes. Ownership
-//! edges (Deployment -> ReplicaSet -> Pod) come from the engine's petgraph owner graph
-//! ([`owner_graph`]), the one the garbage collector walks; Service -> Pod edges from the
-//! Service's selector (every selected pod, the ready endpoints drawn solid, the others
-//! dashed); Pod -> Node edges from `spec.nodeName`.
+//! Columns, left to right: Deployments, ReplicaSets, Pods, then Services above Nodes, so
+//! every edge leaves a pod's side and no line crosses a box. Ownership edges (Deployment
+//! -> ReplicaSet -> Pod) come from the engine's petgraph owner graph ([`owner_graph`]),
+//! the one the garbage collector walks; Service -> Pod edges from the Service's selector
+//! (every selected pod, the ready endpoints drawn solid, the others dashed); Pod -> Node
+//! edges from `spec.nodeName`.
 //!
 //! The layout is a pure function of the store and is append-only: within a column,
 //! objects are ordered by creation time (then namespace, owner and name), so a new object
 //! goes below the ones that were there and never moves them, and the same cluster always
-//! draws the same picture. Colours are the cluster panel's: [`pod_chip`]'s owner hue and
+//! draws the same picture. (A new Service moves the Nodes under it down one row.) Colours are the cluster panel's: [`pod_chip`]'s owner hue and
 //! revision shade for pods, the same hue for their ReplicaSet and Deployment.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -40,8 +41,19 @@ pub const PAD: i32 = 12;
 /// Names longer than this are cut with an ellipsis (the full name is in the label).
 const MAX_LABEL: usize = 22;
 
-/// The columns, left to right.
-pub const COLUMNS: [&str; 5] = ["Service", "Deployment", "ReplicaSet", "Pod", "Node"];
+/// The kinds drawn, in their column order: Services and Nodes share the last column.
+pub const KINDS: [&str; 5] = ["Deployment", "ReplicaSet", "Pod", "Service", "Node"];
+/// How many columns.
+const COLUMNS: usize = 4;
+
+/// The column of a kind in [`KINDS`].
+fn column_of(kind: &str) -> usize {
+    KINDS
+        .iter()
+        .position(|k| *k == kind)
+        .unwrap_or(0)
+        .min(COLUMNS - 1)
+}
 
 /// One object drawn as a box.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,7 +76,7 @@ pub struct GraphNode {
     pub hue: Option<u16>,
     /// Revision shade (0..3), as the pod chips' stripes.
     pub shade: u8,
-    /// Column index into [`COLUMNS`].
+    /// Column, from 0 (Deployments) to 3 (Services and Nodes).
     pub column: usize,
     /// Left edge.
     pub x: i32,
@@ -127,7 +139,7 @@ pub struct GraphEdge {
     pub to: String,
     /// What it means.
     pub kind: EdgeKind,
-    /// The SVG path: a curve from the right side of `from` to the left side of `to`.
+    /// The SVG path: a curve from the side of `from` that faces `to`.
     pub path: String,
 }
 
@@ -145,8 +157,8 @@ pub struct GraphView {
     pub nodes: Vec<GraphNode>,
     /// Edges, sorted by (from, to, kind).
     pub edges: Vec<GraphEdge>,
-    /// Column titles with their left edge and how many boxes they hold.
-    pub columns: Vec<(&'static str, i32, usize)>,
+    /// Titles (`Pods (3)`) with the x and y of their baseline.
+    pub titles: Vec<(String, i32, i32)>,
     /// Size of the drawing.
     pub width: i32,
     /// Size of the drawing.
@@ -205,7 +217,7 @@ fn node_of(
         class,
         hue,
         shade,
-        column: COLUMNS.iter().position(|c| *c == kind).unwrap_or(0),
+        column: column_of(kind),
         x: 0,
         y: 0,
     }
@@ -333,15 +345,21 @@ fn node_nodes(store: &Store, out: &mut Vec<Placed>) {
     }
 }
 
-/// A curve from the right middle of `a` to the left middle of `b`.
+/// A curve from the middle of the side of `a` that faces `b` to the facing side of `b`.
 fn curve(a: &GraphNode, b: &GraphNode) -> String {
-    let (x1, y1) = (a.x + BOX_W, a.y + BOX_H / 2);
-    let (x2, y2) = (b.x, b.y + BOX_H / 2);
-    let bend = ((x2 - x1) / 2).max(24);
+    let right = b.column > a.column;
+    let (x1, x2) = if right {
+        (a.x + BOX_W, b.x)
+    } else {
+        (a.x, b.x + BOX_W)
+    };
+    let (y1, y2) = (a.y + BOX_H / 2, b.y + BOX_H / 2);
+    let dir = if right { 1 } else { -1 };
+    let bend = ((x2 - x1).abs() / 2).max(24);
     format!(
         "M{x1} {y1} C{} {y1} {} {y2} {x2} {y2}",
-        x1 + bend,
-        x2 - bend
+        x1 + dir * bend,
+        x2 - dir * bend
     )
 }
 
@@ -354,15 +372,31 @@ pub fn graph_view(cluster: &Cluster) -> GraphView {
     replicaset_nodes(store, &mut placed);
     pod_nodes(store, &mut placed);
     node_nodes(store, &mut placed);
-    placed.sort_by(|a, b| (a.node.column, &a.order).cmp(&(b.node.column, &b.order)));
+    let rank = |n: &GraphNode| KINDS.iter().position(|k| *k == n.kind);
+    placed.sort_by(|a, b| (rank(&a.node), &a.order).cmp(&(rank(&b.node), &b.order)));
 
-    let mut rows = [0usize; COLUMNS.len()];
+    let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for p in &placed {
+        *counts.entry(p.node.kind).or_default() += 1;
+    }
+    let services = counts.get("Service").copied().unwrap_or(0);
+    let mut rows = [0usize; COLUMNS];
+    let mut titles: Vec<(String, i32, i32)> = Vec::new();
     let mut nodes = Vec::with_capacity(placed.len());
     for Placed { mut node, .. } in placed {
-        let row = rows[node.column];
-        rows[node.column] += 1;
-        node.x = PAD + node.column as i32 * COL_PITCH;
+        let column = node.column;
+        if node.kind == "Node" && rows[column] == services && services > 0 {
+            // A row of space for the Nodes' title under the Services.
+            rows[column] += 1;
+        }
+        let row = rows[column];
+        rows[column] += 1;
+        node.x = PAD + column as i32 * COL_PITCH;
         node.y = TOP + row as i32 * ROW_PITCH;
+        if !titles.iter().any(|(t, _, _)| t.starts_with(node.kind)) {
+            let n = counts.get(node.kind).copied().unwrap_or(0);
+            titles.push((format!("{}s ({n})", node.kind), node.x, node.y - 10));
+        }
         nodes.push(node);
     }
     let index: BTreeMap<(&str, &str, &str), usize> = nodes
@@ -438,12 +472,8 @@ pub fn graph_view(cluster: &Cluster) -> GraphView {
 
     let tallest = rows.iter().copied().max().unwrap_or(0).max(1) as i32;
     GraphView {
-        columns: COLUMNS
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (*c, PAD + i as i32 * COL_PITCH, rows[i]))
-            .collect(),
-        width: PAD * 2 + (COLUMNS.len() as i32 - 1) * COL_PITCH + BOX_W,
+        titles,
+        width: PAD * 2 + (COLUMNS as i32 - 1) * COL_PITCH + BOX_W,
         height: TOP + tallest * ROW_PITCH + PAD,
         nodes,
         edges,
@@ -495,6 +525,21 @@ mod tests {
         let pods = names(&g, "Pod");
         assert_eq!(pods.len(), 3);
         assert_eq!(names(&g, "Node").len(), 3);
+        let titles: Vec<&str> = g.titles.iter().map(|t| t.0.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "Deployments (1)",
+                "ReplicaSets (1)",
+                "Pods (3)",
+                "Services (1)",
+                "Nodes (3)"
+            ]
+        );
+        let svc = g.find("Service", "default", "web").unwrap();
+        let node1 = g.find("Node", "", "node-1").unwrap();
+        assert_eq!((svc.column, node1.column), (3, 3));
+        assert_eq!(node1.y, svc.y + 2 * ROW_PITCH, "a title row between them");
 
         let owns = edges_of(&g, EdgeKind::Owns);
         let mut want = vec![(
