@@ -11,9 +11,10 @@ pub mod editor;
 pub mod graph;
 pub mod graph_view;
 pub mod header;
-pub mod share;
 pub mod lesson;
 pub mod lesson_view;
+pub mod share;
+pub mod share_ui;
 pub mod state;
 pub mod storage;
 pub mod tabs;
@@ -170,6 +171,7 @@ pub fn App() -> impl IntoView {
     };
     provide_context(ui);
     lesson::provide_lessons(ui);
+    share_ui::open_fragment(ui);
     start_clock(ui);
     persist(ui);
 
