@@ -27,11 +27,12 @@ use crate::engine::store::Store;
 use super::view::{owner_hue, pod_chip, shade};
 
 /// Width of a box, in SVG units (pixels at 100%).
-pub const BOX_W: i32 = 164;
+pub const BOX_W: i32 = 158;
 /// Height of a box.
 pub const BOX_H: i32 = 36;
-/// Horizontal distance between the left edges of two columns.
-pub const COL_PITCH: i32 = 228;
+/// Space between columns: wider before the last, where pods' edges fan out both to
+/// their Services and to their Nodes.
+const GAPS: [i32; 3] = [48, 48, 96];
 /// Vertical distance between the tops of two boxes in a column.
 pub const ROW_PITCH: i32 = 44;
 /// Space above the first row, for the column titles.
@@ -345,15 +346,30 @@ fn node_nodes(store: &Store, out: &mut Vec<Placed>) {
     }
 }
 
-/// A curve from the middle of the side of `a` that faces `b` to the facing side of `b`.
-fn curve(a: &GraphNode, b: &GraphNode) -> String {
+/// Left edge of a column.
+fn column_x(column: usize) -> i32 {
+    PAD + column as i32 * BOX_W + GAPS.iter().take(column).sum::<i32>()
+}
+
+/// Where an edge meets a box: a pod's Service edges arrive at its upper third and its
+/// Node edge leaves from the lower third, so the two fans do not overlap.
+fn anchor_y(n: &GraphNode, kind: EdgeKind) -> i32 {
+    match (n.kind, kind) {
+        ("Pod", EdgeKind::Selects { .. }) => n.y + BOX_H / 3,
+        ("Pod", EdgeKind::RunsOn) => n.y + 2 * BOX_H / 3,
+        _ => n.y + BOX_H / 2,
+    }
+}
+
+/// A curve from the side of `a` that faces `b` to the facing side of `b`.
+fn curve(a: &GraphNode, b: &GraphNode, kind: EdgeKind) -> String {
     let right = b.column > a.column;
     let (x1, x2) = if right {
         (a.x + BOX_W, b.x)
     } else {
         (a.x, b.x + BOX_W)
     };
-    let (y1, y2) = (a.y + BOX_H / 2, b.y + BOX_H / 2);
+    let (y1, y2) = (anchor_y(a, kind), anchor_y(b, kind));
     let dir = if right { 1 } else { -1 };
     let bend = ((x2 - x1).abs() / 2).max(24);
     format!(
@@ -391,7 +407,7 @@ pub fn graph_view(cluster: &Cluster) -> GraphView {
         }
         let row = rows[column];
         rows[column] += 1;
-        node.x = PAD + column as i32 * COL_PITCH;
+        node.x = column_x(column);
         node.y = TOP + row as i32 * ROW_PITCH;
         if !titles.iter().any(|(t, _, _)| t.starts_with(node.kind)) {
             let n = counts.get(node.kind).copied().unwrap_or(0);
@@ -465,7 +481,7 @@ pub fn graph_view(cluster: &Cluster) -> GraphView {
             from: nodes[a].uid.clone(),
             to: nodes[b].uid.clone(),
             kind,
-            path: curve(&nodes[a], &nodes[b]),
+            path: curve(&nodes[a], &nodes[b], kind),
         })
         .collect();
     edges.sort_by(|a, b| (&a.from, &a.to, a.kind).cmp(&(&b.from, &b.to, b.kind)));
@@ -473,7 +489,7 @@ pub fn graph_view(cluster: &Cluster) -> GraphView {
     let tallest = rows.iter().copied().max().unwrap_or(0).max(1) as i32;
     GraphView {
         titles,
-        width: PAD * 2 + (COLUMNS as i32 - 1) * COL_PITCH + BOX_W,
+        width: column_x(COLUMNS - 1) + BOX_W + PAD,
         height: TOP + tallest * ROW_PITCH + PAD,
         nodes,
         edges,
