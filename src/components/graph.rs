@@ -53,6 +53,7 @@ pub fn Graph() -> impl IntoView {
                 style:width=move || format!("{:.2}em", f64::from(size().0) / 13.0)
                 style:height=move || format!("{:.2}em", f64::from(size().1) / 13.0)
                 viewBox=move || format!("0 0 {} {}", size().0, size().1)
+                preserveAspectRatio="xMinYMin meet"
                 role="group"
                 aria-label="Objects and how they relate: Deployments, ReplicaSets, Pods, Services and Nodes"
             >
