@@ -136,6 +136,7 @@ pub fn Header() -> impl IntoView {
                 </Show>
             </div>
             <div class="tools">
+                <super::share_ui::ShareButton />
                 <button
                     aria-pressed=move || ui.layout.with(|l| l.editor_shown).to_string()
                     on:click=move |_| ui.layout.update(|l| l.editor_shown = !l.editor_shown)

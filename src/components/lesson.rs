@@ -589,7 +589,7 @@ fn read_progress_file(file: web_sys::File, lessons: Lessons) {
 }
 
 /// Offers `text` as a file download through a Blob URL.
-fn download(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
+pub(crate) fn download(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("application/json");

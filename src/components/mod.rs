@@ -8,10 +8,14 @@
 pub mod cluster;
 pub mod desired;
 pub mod editor;
+pub mod graph;
+pub mod graph_view;
 pub mod header;
 pub mod history;
 pub mod lesson;
 pub mod lesson_view;
+pub mod share;
+pub mod share_ui;
 pub mod state;
 pub mod storage;
 pub mod tabs;
@@ -169,6 +173,7 @@ pub fn App() -> impl IntoView {
     };
     provide_context(ui);
     lesson::provide_lessons(ui);
+    share_ui::open_fragment(ui);
     start_clock(ui);
     persist(ui);
 

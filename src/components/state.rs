@@ -9,6 +9,7 @@ use crate::engine::cluster::{Cluster, Flow, Watch};
 use crate::engine::kubectl::apply::{apply_text, Mode};
 use crate::engine::kubectl::Output;
 use crate::engine::script;
+use crate::engine::time::parse_duration;
 
 use super::history::History;
 use super::view::{STARTER_SEED, STARTER_YAML};
@@ -213,6 +214,12 @@ impl SessionLog {
             Action::Advance { ms, times } => {
                 ms.checked_mul(*times).and_then(|t| sum.checked_add(t))
             }
+            Action::Partial { ms, .. } => sum.checked_add(*ms),
+            // A console `sleep` runs time too (a hostile link could ask for years).
+            Action::Run { line } => match line.split_whitespace().collect::<Vec<_>>()[..] {
+                ["sleep", d] => sum.checked_add(parse_duration(d).unwrap_or(0)),
+                _ => Some(sum),
+            },
             _ => Some(sum),
         });
         match total {
@@ -570,9 +577,20 @@ mod tests {
     fn a_log_too_long_to_replay_is_refused() {
         let mut log = SessionLog::starter(0);
         assert!(log.check().is_ok());
-        log.record(Action::Advance {
+        let mut long = log.clone();
+        long.record(Action::Advance {
             ms: u64::MAX / 2,
             times: 3,
+        });
+        assert!(long.check().is_err());
+        let mut slept = log.clone();
+        slept.record(Action::Run {
+            line: "sleep 1000000h".into(),
+        });
+        assert!(slept.check().is_err());
+        log.record(Action::Partial {
+            ms: MAX_REPLAY_MS + 1,
+            acts: 1,
         });
         assert!(log.check().is_err());
     }

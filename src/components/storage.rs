@@ -1,6 +1,6 @@
 //! The one place that touches localStorage: the editor text, the session log (the seed
 //! and actions that rebuild the cluster), the console, the layout and the lesson progress
-//! survive a reload. Stored values that cannot be read are moved
+//! survive a reload; opening a share link sets the session aside first. Stored values that cannot be read are moved
 //! aside (kept under a `.unreadable` key) and reported, never a crash.
 
 use serde::{Deserialize, Serialize};
@@ -111,6 +111,9 @@ pub fn decode(
 mod web {
     use super::*;
 
+    /// Suffix of the keys a session is set aside under when a share link replaces it.
+    const ASIDE: &str = ".before-share";
+
     fn storage() -> Option<web_sys::Storage> {
         web_sys::window()?.local_storage().ok().flatten()
     }
@@ -151,6 +154,47 @@ mod web {
             }
         }
     }
+
+    /// Copies the saved session (editor, log, console) aside before a share link
+    /// replaces it; returns whether there was a session to keep.
+    pub fn set_aside() -> bool {
+        let Some(s) = storage() else {
+            return false;
+        };
+        if get(CLUSTER).is_none() {
+            return false;
+        }
+        for key in [EDITOR, CLUSTER, CONSOLE] {
+            let aside = format!("{key}{ASIDE}");
+            match get(key) {
+                Some(raw) => {
+                    if s.set_item(&aside, &raw).is_err() {
+                        return false;
+                    }
+                }
+                None => {
+                    let _ = s.remove_item(&aside);
+                }
+            }
+        }
+        true
+    }
+
+    /// The session set aside by [`set_aside`], if any.
+    pub fn load_set_aside() -> Option<Saved> {
+        let aside = |key: &str| get(&format!("{key}{ASIDE}"));
+        let raw = aside(CLUSTER)?;
+        Some(decode(aside(EDITOR), Some(raw), aside(CONSOLE), None).0)
+    }
+
+    /// Forgets the session set aside.
+    pub fn forget_set_aside() {
+        if let Some(s) = storage() {
+            for key in [EDITOR, CLUSTER, CONSOLE] {
+                let _ = s.remove_item(&format!("{key}{ASIDE}"));
+            }
+        }
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -170,9 +214,19 @@ mod web {
     }
 
     pub fn clear() {}
+
+    pub fn set_aside() -> bool {
+        false
+    }
+
+    pub fn load_set_aside() -> Option<Saved> {
+        None
+    }
+
+    pub fn forget_set_aside() {}
 }
 
-pub use web::{clear, load, load_lessons};
+pub use web::{clear, forget_set_aside, load, load_lessons, load_set_aside, set_aside};
 
 /// Saves the editor text.
 pub fn save_editor(text: &str) -> bool {

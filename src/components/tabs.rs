@@ -12,10 +12,11 @@ use super::Ui;
 /// Rows the event and causes logs draw at most (the newest).
 const LOG_ROWS: usize = 200;
 
-const TABS: [(&str, &str); 4] = [
+const TABS: [(&str, &str); 5] = [
     ("console", "kubectl"),
     ("events", "Events"),
     ("why", "Why"),
+    ("graph", "Graph"),
     ("inspect", "Inspect"),
 ];
 
@@ -84,6 +85,7 @@ pub fn BottomTabs() -> impl IntoView {
                 {move || match tab().as_str() {
                     "events" => view! { <Events /> }.into_any(),
                     "why" => view! { <Why /> }.into_any(),
+                    "graph" => view! { <super::graph::Graph /> }.into_any(),
                     "inspect" => view! { <Inspect /> }.into_any(),
                     _ => view! { <Console /> }.into_any(),
                 }}

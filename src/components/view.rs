@@ -203,7 +203,8 @@ pub fn owner_hue(name: &str) -> u16 {
     HUES[(h % HUES.len() as u32) as usize]
 }
 
-fn shade(revision: i64) -> u8 {
+/// The lightness step of a revision's colour (0..3), so old and new revisions differ.
+pub fn shade(revision: i64) -> u8 {
     (revision.rem_euclid(3)) as u8
 }
 
