@@ -7,9 +7,7 @@
 //! Unknown names are ignored (a docs page may carry attributes of its own); a value that
 //! cannot be used falls back to the default and is named in the errors the widget shows.
 
-use serde::Deserialize;
-
-use crate::engine::lesson::Check;
+use crate::engine::lesson::{Check, Lesson};
 use crate::engine::script;
 
 use super::lesson_view::lesson_by_id;
@@ -295,45 +293,62 @@ pub fn autoplay_lines(value: &str) -> Result<Vec<String>, String> {
         .collect())
 }
 
-#[derive(Deserialize)]
-struct CheckLine(#[serde(with = "serde_yaml_ng::with::singleton_map")] Check);
-
 /// Reads a one-line goal: a lesson check such as `deployment: {name: web, available: 5}`
 /// or `pods: {selector: app=web, ready: 3}`.
+///
+/// It is read as the check of a one-goal lesson, so the wasm carries one decoder for
+/// checks, the lessons' (a separate one cost about 40 KB).
 pub fn parse_goal(text: &str) -> Result<GoalSpec, String> {
-    let CheckLine(check) = serde_yaml_ng::from_str(text).map_err(|e| {
-        let e = e.to_string();
-        // serde_yaml_ng names the position within a one-line text: not useful here.
-        e.split(" at line ").next().unwrap_or(&e).to_string()
+    let line = text.replace(['\n', '\r'], " ");
+    let line = line.trim();
+    let check = if line.starts_with('{') {
+        line.to_string()
+    } else {
+        format!("{{{line}}}")
+    };
+    let lesson = format!(
+        "id: goal\ntitle: goal\nconcept: goal\nchapter: goal\nintro: goal\nsolution: ''\n\
+         goals:\n  - text: goal\n    learned: goal\n    check: {check}\n"
+    );
+    let mut lesson = Lesson::parse(&lesson).map_err(|e| {
+        // "line 9, column 12: goals[0].check: unknown field..." names places in the
+        // wrapper, not in the goal.
+        let e = e
+            .rsplit_once("goals[0].check")
+            .map_or(e.as_str(), |(_, rest)| rest);
+        let e = e.split(" at line ").next().unwrap_or(e);
+        e.trim_start_matches(['.', ':', ' ']).to_string()
     })?;
+    let check = lesson.goals.remove(0).check;
     Ok(GoalSpec {
-        text: describe_check(&check),
+        text: describe_goal(line),
         check,
     })
 }
 
-/// A check in words for the goal panel: `deployment web: available 5, image nginx:1.27`.
-pub fn describe_check(check: &Check) -> String {
-    let value = serde_json::to_value(check).unwrap_or_default();
-    let Some((kind, fields)) = value.as_object().and_then(|o| o.iter().next()) else {
-        return String::new();
+/// A goal in words for the goal panel, from how it was written:
+/// `deployment: {name: web, available: 5}` reads `deployment web: available 5`.
+pub fn describe_goal(line: &str) -> String {
+    let line = line.trim().trim_start_matches('{').trim_end_matches('}');
+    let Some((kind, fields)) = line.split_once(':') else {
+        return line.trim().to_string();
     };
-    let fields = fields.as_object().cloned().unwrap_or_default();
+    let fields = fields.trim().trim_start_matches('{').trim_end_matches('}');
     let name_keys = ["name", "deployment", "service", "selector"];
-    let name = name_keys
-        .iter()
-        .find_map(|k| fields.get(*k).and_then(|v| v.as_str()))
-        .unwrap_or("");
-    let rest: Vec<String> = fields
-        .iter()
-        .filter(|(k, v)| !name_keys.contains(&k.as_str()) && !v.is_null())
-        .filter(|(k, v)| !(k.as_str() == "current" && v.as_bool() == Some(false)))
-        .map(|(k, v)| {
-            let v = v.as_str().map_or_else(|| v.to_string(), str::to_string);
-            format!("{} {v}", k.replace('_', " "))
-        })
-        .collect();
-    let kind = kind.replace('_', " ");
+    let mut name = "";
+    let mut rest = Vec::new();
+    for field in fields.split(',') {
+        let Some((k, v)) = field.split_once(':') else {
+            continue;
+        };
+        let (k, v) = (k.trim(), v.trim().trim_matches(['"', '\'']));
+        if name.is_empty() && name_keys.contains(&k) {
+            name = v;
+        } else if !(k == "current" && v == "false") {
+            rest.push(format!("{} {v}", k.replace('_', " ")));
+        }
+    }
+    let kind = kind.trim().replace('_', " ");
     match (name.is_empty(), rest.is_empty()) {
         (true, _) => format!("{kind}: {}", rest.join(", ")),
         (false, true) => format!("{kind} {name}"),
@@ -447,7 +462,7 @@ mod tests {
             ),
             (
                 "event: {reason: Killing, kind: Pod}",
-                "event: kind Pod, reason Killing",
+                "event: reason Killing, kind Pod",
             ),
         ];
         for (line, words) in cases {
@@ -459,6 +474,9 @@ mod tests {
         }
         assert!(parse_goal("frobnicate: {}").is_err());
         assert!(parse_goal("[[[").is_err());
+        assert!(parse_goal("deployment: {name: web}\nsolution: x").is_err());
+        let e = parse_goal("deployment: {nme: web}").unwrap_err();
+        assert!(e.starts_with("deployment: unknown field `nme`"), "{e}");
     }
 
     #[test]

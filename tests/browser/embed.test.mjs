@@ -139,6 +139,56 @@ export const tests = [
     await waitConverged(t, 'bad');
   }),
 
+  test('start=click shows a poster until clicked; keys stay inside the widget; theme=auto follows the host', async (t) => {
+    await t.goto(DOCS);
+    await waitConverged(t, 'first-widget');
+    await t.page.evaluate(() => {
+      const el = document.createElement('k8s-playground');
+      el.id = 'click';
+      el.setAttribute('start', 'click');
+      el.setAttribute('seed', '9');
+      document.querySelector('main').prepend(el);
+    });
+    const button = t.page.locator('#click .kp-start');
+    await button.waitFor();
+    assert.equal(await status(t, 'click'), 'waiting');
+    await t.page.waitForTimeout(500);
+    assert.equal(await t.page.locator('#click [data-testid=app]').count(), 0, 'nothing runs before the click');
+    await button.click();
+    await waitConverged(t, 'click');
+
+    // The editor inside a shadow root: Tab indents, Escape then Tab leaves (and says so).
+    const editor = t.page.locator('#first-widget [data-testid=editor-input]');
+    await editor.click();
+    await t.page.keyboard.press('Control+End');
+    await t.page.keyboard.press('Tab');
+    assert.match(await editor.inputValue(), / {2}$/, 'Tab typed two spaces');
+    await t.page.keyboard.press('Escape');
+    assert.match(await t.page.locator('#first-widget .editor-panel').innerText(), /Tab now leaves the editor/);
+    await t.page.keyboard.press('Tab');
+    assert.equal(
+      await t.page.$eval('#first-widget', (el) => el.shadowRoot.activeElement?.dataset.testid ?? null) === 'editor-input',
+      false,
+      'focus left the editor',
+    );
+    // Space with focus inside a widget pauses that widget only.
+    await t.page.locator('#first-widget [data-testid=cluster]').click({ position: { x: 5, y: 5 } });
+    await t.page.keyboard.press('Space');
+    assert.equal(await t.page.locator('#first-widget [data-testid=play]').getAttribute('aria-pressed'), 'false');
+    assert.equal(await t.page.locator('#scale-widget [data-testid=play]').getAttribute('aria-pressed'), 'true');
+
+    // theme=auto reads the host page, theme=light stays light.
+    const theme = (id) => t.page.$eval(`#${id}`, (el) => el.shadowRoot.querySelector('.kp-frame').dataset.theme);
+    assert.equal(await theme('first-widget'), 'light');
+    await t.page.evaluate(() => {
+      document.body.style.setProperty('background', '#101418');
+    });
+    await t.page.waitForFunction(() =>
+      document.getElementById('first-widget').shadowRoot.querySelector('.kp-frame').dataset.theme === 'dark',
+    );
+    assert.equal(await theme('scale-widget'), 'light');
+  }),
+
   test('embed.html answers postMessage from its parent only', async (t) => {
     // Two origins on one server: the frame on 127.0.0.1, its parent on localhost. The
     // parent is any plain document of the server (no CSP of its own) that the test
