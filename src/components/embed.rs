@@ -81,7 +81,9 @@ pub fn mount(container: web_sys::HtmlElement, params_json: &str, emit: Emit) -> 
         let reported = report(ui, goal, send);
         run_autoplay(ui, autoplay);
         out.set(Some((ui, reported)));
-        view! { <Workspace ui=ui /> }.into_any()
+        // The same view type as the page's App, so the wasm builds it with one copy of
+        // the code.
+        view! { <Workspace ui=ui /> }
     });
     let (ui, reported) = slot.take().expect("mount_to runs its closure at once");
     Widget {

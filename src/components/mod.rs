@@ -300,6 +300,8 @@ pub fn Workspace(ui: Ui) -> impl IntoView {
             class:readonly=readonly
             data-testid="app"
             node_ref=ui.root
+            // A click anywhere in a widget focuses it, so its keys (Space) work at once.
+            tabindex=embedded.then_some("-1")
             on:keydown=on_keydown
         >
             <header::Header />

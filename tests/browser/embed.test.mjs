@@ -139,6 +139,21 @@ export const tests = [
     await waitConverged(t, 'bad');
   }),
 
+  test('a widget can start a lesson: its goals, checked as the cluster changes', async (t) => {
+    await t.goto(DOCS);
+    await t.page.evaluate(() => {
+      const el = document.createElement('k8s-playground');
+      el.id = 'lesson';
+      el.setAttribute('start', 'eager');
+      el.setAttribute('lesson', 'self-healing');
+      el.setAttribute('panels', 'cluster,console');
+      document.querySelector('main').prepend(el);
+    });
+    await t.page.locator('#lesson [data-testid=lesson][data-lesson=self-healing]').waitFor();
+    assert.ok((await t.page.locator('#lesson [data-testid=goal]').count()) > 0);
+    assert.equal(await t.page.locator('#lesson [data-testid=editor-panel]').count(), 0);
+  }),
+
   test('start=click shows a poster until clicked; keys stay inside the widget; theme=auto follows the host', async (t) => {
     await t.goto(DOCS);
     await waitConverged(t, 'first-widget');
@@ -177,9 +192,11 @@ export const tests = [
     assert.equal(await t.page.locator('#first-widget [data-testid=play]').getAttribute('aria-pressed'), 'false');
     assert.equal(await t.page.locator('#scale-widget [data-testid=play]').getAttribute('aria-pressed'), 'true');
 
-    // theme=auto reads the host page, theme=light stays light.
+    // theme=auto reads the host page, not the OS; theme=light stays light.
     const theme = (id) => t.page.$eval(`#${id}`, (el) => el.shadowRoot.querySelector('.kp-frame').dataset.theme);
-    assert.equal(await theme('first-widget'), 'light');
+    await t.page.emulateMedia({ colorScheme: 'dark' });
+    await t.page.waitForTimeout(100);
+    assert.equal(await theme('first-widget'), 'light', 'a light page in a dark OS keeps light widgets');
     await t.page.evaluate(() => {
       document.body.style.setProperty('background', '#101418');
     });
