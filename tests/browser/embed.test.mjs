@@ -76,12 +76,15 @@ export const tests = [
       // Its manifest is visible to readers as the slotted <pre> meanwhile.
       assert.match(await t.page.locator('#healing-widget pre[slot=manifest]').innerText(), /name: heal/);
 
-      // Space on the host page belongs to the host page: no widget pauses.
+      // Let the chips' entry animation finish before the picture.
+      await t.page.waitForTimeout(400);
+      await t.screenshot('docs-page');
+
+      // Space on the host page belongs to the host page (it scrolls): no widget pauses.
       await t.page.locator('h1').click();
       await t.page.keyboard.press('Space');
       assert.equal(await t.page.locator('#first-widget [data-testid=play]').getAttribute('aria-pressed'), 'true');
-
-      await t.screenshot('docs-page');
+      await t.page.waitForFunction(() => window.scrollY > 0);
 
       // The goal widget: scaling meets the goal, announced in its aria-live region; a
       // command the widget does not allow is refused; the other widget is untouched.
