@@ -142,6 +142,33 @@ export const tests = [
     await waitConverged(t, 'bad');
   }),
 
+  test('a widget removed from the page stops cleanly; one moved keeps its cluster', async (t) => {
+    await t.goto(DOCS);
+    await waitConverged(t, 'first-widget');
+    // Moved: disconnected and connected again in one task, the same cluster goes on.
+    const before = await pods(t, 'first-widget');
+    await t.page.evaluate(() => {
+      const el = document.getElementById('first-widget');
+      document.querySelector('main').prepend(el);
+    });
+    await t.page.waitForTimeout(300);
+    assert.equal(await status(t, 'first-widget'), 'running');
+    assert.deepEqual((await pods(t, 'first-widget')).names, before.names);
+    // Removed: its timers stop with it (a tick after disposal would throw), and the other
+    // widgets go on.
+    await t.page.evaluate(() => {
+      window.__removed = document.getElementById('first-widget');
+      window.__removed.remove();
+    });
+    await t.page.waitForTimeout(800);
+    assert.equal(await t.page.evaluate(() => window.__removed.status), 'removed');
+    assert.equal(await t.page.evaluate(() => window.__removed.state()), null);
+    const clock = () => t.page.locator('#scale-widget [data-testid=clock]').innerText();
+    const a = await clock();
+    await t.page.waitForTimeout(1200);
+    assert.notEqual(await clock(), a, 'the other widget still runs');
+  }),
+
   test('a widget can start a lesson: its goals, checked as the cluster changes', async (t) => {
     await t.goto(DOCS);
     await t.page.evaluate(() => {
