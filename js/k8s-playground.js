@@ -106,6 +106,8 @@ export class K8sPlayground extends HTMLElement {
     this.#frame = document.createElement('div');
     this.#frame.className = 'kp-frame';
     this.#frame.setAttribute('part', 'frame');
+    this.#frame.setAttribute('role', 'region');
+    this.#frame.setAttribute('aria-label', 'Kubernetes playground');
     this.#poster = document.createElement('div');
     this.#poster.className = 'kp-poster';
     this.#poster.setAttribute('part', 'poster');
@@ -241,6 +243,8 @@ export class K8sPlayground extends HTMLElement {
       try {
         const { glue } = await loadEngine();
         if (!this.isConnected) return;
+        // The host's stylesheets may have loaded since the element was connected.
+        this.applyTheme();
         this.#mount.hidden = false;
         this.#poster.hidden = true;
         this.#widget = glue.mount_widget(this.#mount, JSON.stringify(this.params()), (type, json) =>
