@@ -242,7 +242,12 @@ export class K8sPlayground extends HTMLElement {
       this.#poster.classList.add('kp-loading');
       try {
         const { glue } = await loadEngine();
-        if (!this.isConnected) return;
+        if (!this.isConnected) {
+          // Removed while loading: a later connect starts afresh.
+          this.#starting = null;
+          this.#poster.classList.remove('kp-loading');
+          return;
+        }
         // The host's stylesheets may have loaded since the element was connected.
         this.applyTheme();
         this.#mount.hidden = false;
