@@ -408,3 +408,32 @@ fn persist(ui: Ui) {
     let handle = window_event_listener_untyped("pagehide", move |_| save_now());
     on_cleanup(move || handle.remove());
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_starts_from_the_same_session_as_before_widgets_existed() {
+        assert_eq!(
+            first_session(&AppConfig::page()),
+            SessionLog::starter(HEAD_START_MS)
+        );
+    }
+
+    #[test]
+    fn a_widget_starts_from_its_seed_and_manifest() {
+        let (config, errors) = AppConfig::from_params(&[("seed", "7"), ("manifest", "")]);
+        assert!(errors.is_empty());
+        let log = first_session(&config);
+        assert_eq!(log.seed, 7);
+        assert_eq!(
+            log.actions,
+            [Action::Advance {
+                ms: HEAD_START_MS,
+                times: 1
+            }],
+            "an empty manifest applies nothing"
+        );
+    }
+}
