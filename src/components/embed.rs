@@ -198,7 +198,8 @@ fn report(
         )
     });
     Effect::new(move |first: Option<()>| {
-        shape.track();
+        // get(), not track(): a memo that is only tracked is never evaluated.
+        shape.get();
         if first.is_some() {
             send("state", snapshot(ui));
         }

@@ -89,6 +89,10 @@ export const tests = [
       // The goal widget: scaling meets the goal, announced in its aria-live region; a
       // command the widget does not allow is refused; the other widget is untouched.
       assert.equal(await t.page.locator('#scale-widget [data-testid=widget-goal]').getAttribute('data-met'), 'false');
+      await t.page.evaluate(() => {
+        window.__goals = [];
+        document.getElementById('scale-widget').addEventListener('kubeplay:goal', (e) => window.__goals.push(e.detail));
+      });
       const input = t.page.locator('#scale-widget [data-testid=console-input]');
       await input.fill('kubectl delete deployment api');
       await input.press('Enter');
@@ -96,6 +100,7 @@ export const tests = [
       await input.fill('kubectl scale deployment api --replicas=5');
       await input.press('Enter');
       await t.page.locator('#scale-widget [data-testid=widget-goal][data-met=true]').waitFor({ timeout: 15_000 });
+      await t.page.waitForFunction(() => window.__goals.some((g) => g.met && g.goal === 'deployment api: available 5'));
       assert.match(await t.page.locator('#scale-widget [data-testid=goal-announce]').innerText(), /Goal met: deployment api/);
       const firstAfter = await pods(t, 'first-widget');
       assert.deepEqual(firstAfter.names, first.names, 'the first widget never saw the other one\'s commands');
@@ -323,6 +328,14 @@ export const tests = [
     // The events queued before the hello arrived after it, in the message format.
     const types = await t.page.evaluate(() => window.received.map((m) => m.type));
     assert.ok(types.includes('ready'), `${types}`);
+    // Pausing and resuming through messages is reported as `state` events.
+    await send({ type: 'pause' });
+    const paused = await t.page.waitForFunction(
+      () => window.received.find((m) => m.type === 'state' && m.id === null && m.payload.running === false),
+      null,
+      { timeout: 10_000 },
+    );
+    assert.equal((await paused.jsonValue()).payload.converged, true);
     // The intruders were neither answered nor obeyed.
     for (const m of await t.page.evaluate(() => window.received)) {
       assert.ok(![90, 91].includes(m.id), `answered an intruder: ${JSON.stringify(m)}`);
