@@ -41,7 +41,7 @@ pub fn ClusterPanel() -> impl IntoView {
         }
     };
     view! {
-        <section class="panel cluster-panel" aria-labelledby="cluster-title" data-testid="cluster">
+        <section class="panel cluster-panel" part="cluster" aria-labelledby="cluster-title" data-testid="cluster">
             <header class="panel-head">
                 <h2 id="cluster-title">"Cluster"</h2>
                 <span class="muted small">

@@ -16,7 +16,7 @@ pub fn DesiredPanel() -> impl IntoView {
             .with(|w| w.iter().map(|w| w.uid.clone()).collect::<Vec<_>>())
     };
     view! {
-        <section class="panel desired-panel" aria-labelledby="desired-title" data-testid="desired">
+        <section class="panel desired-panel" part="desired" aria-labelledby="desired-title" data-testid="desired">
             <header class="panel-head">
                 <h2 id="desired-title">"Desired vs actual"</h2>
             </header>

@@ -25,6 +25,8 @@ pub fn Editor() -> impl IntoView {
     // After Escape, Tab moves focus out of the editor instead of indenting.
     let escape_armed = RwSignal::new(false);
     let textarea = NodeRef::<leptos::html::Textarea>::new();
+    // A read-only widget shows the YAML but neither edits nor applies it.
+    let readonly = ui.config.with_value(|c| c.readonly);
 
     let check = move || {
         let t = text.get_untracked();
@@ -66,7 +68,9 @@ pub fn Editor() -> impl IntoView {
         let key = ev.key();
         if key == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
             ev.prevent_default();
-            apply();
+            if !readonly {
+                apply();
+            }
             return;
         }
         if key == "Escape" {
@@ -128,7 +132,7 @@ pub fn Editor() -> impl IntoView {
     };
 
     view! {
-        <section class="panel editor-panel" aria-labelledby="editor-title" data-testid="editor-panel">
+        <section class="panel editor-panel" part="editor" aria-labelledby="editor-title" data-testid="editor-panel">
             <header class="panel-head">
                 <h2 id="editor-title">"Desired state"</h2>
                 <span class="muted small">"editor.yaml"</span>
@@ -209,6 +213,7 @@ pub fn Editor() -> impl IntoView {
                             autocapitalize="off"
                             autocomplete="off"
                             wrap="off"
+                            readonly=readonly
                             prop:value=initial
                             on:input=move |ev| {
                                 text.set(event_target_value(&ev));
@@ -249,7 +254,7 @@ pub fn Editor() -> impl IntoView {
                     }
                 </For>
             </div>
-            <div class="apply-bar">
+            <div class="apply-bar" hidden=readonly>
                 <button
                     class="primary"
                     data-testid="apply"
@@ -261,7 +266,7 @@ pub fn Editor() -> impl IntoView {
                 <kbd>"Ctrl+Enter"</kbd>
                 <span class="spacer"></span>
             </div>
-            <div class="diff" data-testid="apply-diff" aria-label="What Apply will change">
+            <div class="diff" hidden=readonly data-testid="apply-diff" aria-label="What Apply will change">
                 {move || {
                     let (n, unchanged) = diff.with(|d| (d.len(), d.iter().filter(|d| d.verb == "unchanged").count()));
                     (n > 0 && unchanged == n && error_count() == 0)

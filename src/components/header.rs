@@ -35,28 +35,16 @@ pub fn Header() -> impl IntoView {
             .and_then(|l| l.current())
             .map_or_else(|| "sandbox".to_string(), |l| format!("lesson: {}", l.title))
     };
-    // Space plays and pauses, except where Space types or presses something.
-    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
-        if ev.key() != " " || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
-            return;
-        }
-        let in_control = ev
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            .is_some_and(|el| {
-                matches!(
-                    el.tag_name().as_str(),
-                    "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON"
-                )
-            });
-        if !in_control {
-            ev.prevent_default();
-            playing.update(|p| *p = !*p);
-        }
-    });
-    on_cleanup(move || handle.remove());
+    // Space plays and pauses. On the page it is a window shortcut; a widget handles it on
+    // its own root (see Workspace), so it never takes keys from the host page.
+    if !ui.embedded() {
+        let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+            space_toggles_play(&ev, playing);
+        });
+        on_cleanup(move || handle.remove());
+    }
     view! {
-        <header class="topbar">
+        <header class="topbar" part="toolbar">
             <div class="brand">
                 <span class="logo" aria-hidden="true">"⎈"</span>
                 <span class="brand-name">"kubeplay"</span>
@@ -168,5 +156,25 @@ pub fn Header() -> impl IntoView {
                 </button>
             </div>
         </header>
+    }
+}
+
+/// Space plays and pauses, except where Space types or presses something.
+pub fn space_toggles_play(ev: &web_sys::KeyboardEvent, playing: RwSignal<bool>) {
+    if ev.key() != " " || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+        return;
+    }
+    let in_control = ev
+        .target()
+        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+        .is_some_and(|el| {
+            matches!(
+                el.tag_name().as_str(),
+                "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON"
+            )
+        });
+    if !in_control {
+        ev.prevent_default();
+        playing.update(|p| *p = !*p);
     }
 }

@@ -15,7 +15,7 @@ use super::lesson_view::{
     course, lesson_by_id, markdown, position, refusal, solution_lines, Block, Inline, Progress,
 };
 use super::state::{Action, ConsoleState, SessionLog};
-use super::{storage, Ui};
+use super::Ui;
 
 /// Progress files larger than this are refused before they are read.
 const MAX_IMPORT_BYTES: f64 = 1_000_000.0;
@@ -29,6 +29,8 @@ pub struct Lessons {
     pub announce: RwSignal<String>,
     /// The result of the last import (Ok: a message, Err: why the file was refused).
     pub import_result: RwSignal<Option<Result<String, String>>>,
+    /// Command words the playground's configuration allows (empty: all).
+    pub commands: StoredValue<Vec<String>>,
 }
 
 impl Lessons {
@@ -36,6 +38,10 @@ impl Lessons {
     pub fn refusal(&self, line: &str) -> Option<String> {
         self.progress
             .with_untracked(|p| p.current_lesson().and_then(|l| refusal(l, line)))
+            .or_else(|| {
+                self.commands
+                    .with_value(|c| super::config::refusal(c, line))
+            })
     }
 
     /// The lesson in progress.
@@ -47,7 +53,7 @@ impl Lessons {
 /// Loads the saved progress, provides [`Lessons`] as context, and starts the effects
 /// that check goals and save progress.
 pub fn provide_lessons(ui: Ui) -> Lessons {
-    let progress = match storage::load_lessons() {
+    let progress = match ui.store.with_value(|s| s.load_lessons()) {
         None => Progress::default(),
         Some(raw) => Progress::from_json(&raw).unwrap_or_else(|e| {
             ui.notices.update(|n| {
@@ -62,6 +68,7 @@ pub fn provide_lessons(ui: Ui) -> Lessons {
         progress: RwSignal::new(progress),
         announce: RwSignal::new(String::new()),
         import_result: RwSignal::new(None),
+        commands: StoredValue::new(ui.config.with_value(|c| c.commands.clone())),
     };
     provide_context(lessons);
 
@@ -94,7 +101,7 @@ pub fn provide_lessons(ui: Ui) -> Lessons {
                 format!("goal-{}", new[new.len() - 1].index)
             };
             request_animation_frame(move || {
-                if let Some(el) = document().get_element_by_id(&target) {
+                if let Some(el) = ui.find(&target) {
                     el.scroll_into_view_with_bool(false);
                 }
             });
@@ -103,7 +110,7 @@ pub fn provide_lessons(ui: Ui) -> Lessons {
     Effect::new(move |_| {
         lessons
             .progress
-            .with(|p| storage::save_lessons(&p.to_json()));
+            .with(|p| ui.store.with_value(|s| s.save_lessons(&p.to_json())));
     });
     lessons
 }
@@ -163,6 +170,7 @@ pub fn LessonPanel() -> impl IntoView {
     view! {
         <section
             class="panel lesson-panel"
+            part="lesson"
             class:active=move || current_id.with(Option::is_some)
             aria-labelledby="lesson-title"
             data-testid="lesson-panel"

@@ -4,7 +4,7 @@
 //! the clipboard.
 //!
 //! Opening a link (or a file) never destroys the learner's own work silently: the saved
-//! session is set aside first ([`storage::set_aside`]) and the dialog offers it back.
+//! session is set aside first ([`storage::Store::set_aside`]) and the dialog offers it back.
 
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -14,7 +14,7 @@ use super::lesson_view::lesson_by_id;
 use super::share::{decode, decode_file, encode, encode_file, is_share_fragment, Shared, MAX_LINK};
 use super::state::{Action, ConsoleState, SessionLog};
 use super::view::{STARTER_SEED, STARTER_YAML};
-use super::{storage, Ui};
+use super::Ui;
 
 /// Session files larger than this are refused before they are read.
 const MAX_FILE_BYTES: f64 = 1_000_000.0;
@@ -75,10 +75,13 @@ fn notice(ui: Ui, msg: String) {
 
 /// Saves what is on screen now and sets it aside; true when there was a session to keep.
 fn set_aside_current(ui: Ui) -> bool {
-    ui.sim.with_log(storage::save_session);
-    ui.editor_text.with_untracked(|t| storage::save_editor(t));
-    ui.sim.console.with_untracked(storage::save_console);
-    storage::set_aside()
+    ui.store
+        .with_value(|st| ui.sim.with_log(|l| st.save_session(l)));
+    ui.store
+        .with_value(|st| ui.editor_text.with_untracked(|t| st.save_editor(t)));
+    ui.store
+        .with_value(|st| ui.sim.console.with_untracked(|c| st.save_console(c)));
+    ui.store.with_value(|st| st.set_aside())
 }
 
 /// Starts from a shared session: cluster, editor, lesson and panels.
@@ -160,7 +163,7 @@ pub fn open_fragment(ui: Ui) {
         return;
     }
     clear_fragment();
-    let kept = storage::set_aside();
+    let kept = ui.store.with_value(|st| st.set_aside());
     let lessons = use_context::<Lessons>();
     opened(
         ui,
@@ -234,7 +237,7 @@ pub fn ShareButton() -> impl IntoView {
         if file.is_none() {
             copy_to_clipboard(&url, copy);
         }
-        can_restore.set(storage::load_set_aside().is_some());
+        can_restore.set(ui.store.with_value(|st| st.load_set_aside()).is_some());
         file_result.set(None);
         link.set(Some(Link { url, file }));
         request_animation_frame(move || {
@@ -266,7 +269,7 @@ pub fn ShareButton() -> impl IntoView {
         read_session_file(ui, lessons, file, file_result, close);
     };
     let restore = move |_| {
-        if let Some(saved) = storage::load_set_aside() {
+        if let Some(saved) = ui.store.with_value(|st| st.load_set_aside()) {
             let log = saved.session.unwrap_or_else(|| SessionLog {
                 seed: STARTER_SEED,
                 actions: Vec::new(),
@@ -280,7 +283,7 @@ pub fn ShareButton() -> impl IntoView {
             if let Some(l) = lessons {
                 l.progress.update(|p| p.current = lesson);
             }
-            storage::forget_set_aside();
+            ui.store.with_value(|st| st.forget_set_aside());
             ui.notices.set(vec!["Your own session is back.".into()]);
         }
         close();

@@ -1,18 +1,20 @@
 //! The one place that touches localStorage: the editor text, the session log (the seed
 //! and actions that rebuild the cluster), the console, the layout and the lesson progress
-//! survive a reload; opening a share link sets the session aside first. Stored values that cannot be read are moved
+//! survive a reload. Stored values that cannot be read are moved
 //! aside (kept under a `.unreadable` key) and reported, never a crash.
 
 use serde::{Deserialize, Serialize};
 
 use super::state::{ConsoleState, SessionLog};
 
-const EDITOR: &str = "kubeplay.v1.editor";
-const CLUSTER: &str = "kubeplay.v1.session";
-const CONSOLE: &str = "kubeplay.v1.console";
-const LAYOUT: &str = "kubeplay.v1.layout";
+// Key names under a playground's prefix: the full page's prefix is `kubeplay.v1`, so its
+// keys are `kubeplay.v1.editor` and so on, as before widgets existed.
+const EDITOR: &str = "editor";
+const CLUSTER: &str = "session";
+const CONSOLE: &str = "console";
+const LAYOUT: &str = "layout";
 /// Lesson progress, apart from the session: a reset keeps it.
-const LESSONS: &str = "kubeplay.v1.lessons";
+const LESSONS: &str = "lessons";
 
 /// Purely visual choices that survive a reload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -61,7 +63,7 @@ pub struct Saved {
 }
 
 /// Decodes the stored texts; anything unreadable is left out and named in `problems`,
-/// with the key it was read from.
+/// with the name of the key (under the prefix) it was read from.
 pub fn decode(
     editor: Option<String>,
     session: Option<String>,
@@ -107,18 +109,139 @@ pub fn decode(
     (saved, bad)
 }
 
+/// Where a playground saves its state: the keys under a prefix in localStorage, or
+/// nowhere (an embedded widget, unless it asks, so two widgets never share state). Every
+/// save reports success when there is nowhere to save.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Store {
+    prefix: Option<String>,
+}
+
+impl Store {
+    /// Saves under `prefix` (`kubeplay.v1`), or nowhere for `None`.
+    pub fn new(prefix: Option<String>) -> Store {
+        Store { prefix }
+    }
+
+    /// The full key of `name`, when this store saves.
+    pub fn key(&self, name: &str) -> Option<String> {
+        self.prefix.as_ref().map(|p| format!("{p}.{name}"))
+    }
+
+    fn get(&self, name: &str) -> Option<String> {
+        web::get(&self.key(name)?)
+    }
+
+    fn set(&self, name: &str, value: &str) -> bool {
+        self.key(name).is_none_or(|key| web::set(&key, value))
+    }
+
+    /// Reads everything saved, setting aside (under `KEY.unreadable`) what cannot be read.
+    pub fn load(&self) -> Saved {
+        let (saved, bad) = decode(
+            self.get(EDITOR),
+            self.get(CLUSTER),
+            self.get(CONSOLE),
+            self.get(LAYOUT),
+        );
+        for name in bad {
+            if let Some(key) = self.key(name) {
+                web::set_aside(&key);
+            }
+        }
+        saved
+    }
+
+    /// The saved lesson progress, as stored.
+    pub fn load_lessons(&self) -> Option<String> {
+        self.get(LESSONS)
+    }
+
+    /// Forgets the saved session (reset).
+    pub fn clear(&self) {
+        for name in [EDITOR, CLUSTER, CONSOLE] {
+            if let Some(key) = self.key(name) {
+                web::remove(&key);
+            }
+        }
+    }
+
+    /// Saves the editor text.
+    pub fn save_editor(&self, text: &str) -> bool {
+        self.set(EDITOR, text)
+    }
+
+    /// Saves the session log.
+    pub fn save_session(&self, log: &SessionLog) -> bool {
+        self.set(CLUSTER, &serde_json::to_string(log).unwrap_or_default())
+    }
+
+    /// Saves the console.
+    pub fn save_console(&self, console: &ConsoleState) -> bool {
+        self.set(CONSOLE, &serde_json::to_string(console).unwrap_or_default())
+    }
+
+    /// Saves the lesson progress (JSON).
+    pub fn save_lessons(&self, json: &str) -> bool {
+        self.set(LESSONS, json)
+    }
+
+    /// Saves the layout.
+    pub fn save_layout(&self, layout: &Layout) -> bool {
+        self.set(LAYOUT, &serde_json::to_string(layout).unwrap_or_default())
+    }
+
+    /// Copies the saved session (editor, log, console) aside (under `KEY.before-share`)
+    /// before a share link replaces it; returns whether there was a session to keep.
+    pub fn set_aside(&self) -> bool {
+        if self.prefix.is_none() || self.get(CLUSTER).is_none() {
+            return false;
+        }
+        for name in [EDITOR, CLUSTER, CONSOLE] {
+            let aside = format!("{name}{ASIDE}");
+            match self.get(name) {
+                Some(raw) => {
+                    if !self.set(&aside, &raw) {
+                        return false;
+                    }
+                }
+                None => {
+                    if let Some(key) = self.key(&aside) {
+                        web::remove(&key);
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    /// The session set aside by [`Store::set_aside`], if any.
+    pub fn load_set_aside(&self) -> Option<Saved> {
+        let aside = |name: &str| self.get(&format!("{name}{ASIDE}"));
+        let raw = aside(CLUSTER)?;
+        Some(decode(aside(EDITOR), Some(raw), aside(CONSOLE), None).0)
+    }
+
+    /// Forgets the session set aside.
+    pub fn forget_set_aside(&self) {
+        for name in [EDITOR, CLUSTER, CONSOLE] {
+            if let Some(key) = self.key(&format!("{name}{ASIDE}")) {
+                web::remove(&key);
+            }
+        }
+    }
+}
+
+/// Suffix of the names a session is set aside under when a share link replaces it.
+const ASIDE: &str = ".before-share";
+
 #[cfg(target_arch = "wasm32")]
 mod web {
-    use super::*;
-
-    /// Suffix of the keys a session is set aside under when a share link replaces it.
-    const ASIDE: &str = ".before-share";
-
     fn storage() -> Option<web_sys::Storage> {
         web_sys::window()?.local_storage().ok().flatten()
     }
 
-    fn get(key: &str) -> Option<String> {
+    pub fn get(key: &str) -> Option<String> {
         storage()?.get_item(key).ok().flatten()
     }
 
@@ -127,130 +250,36 @@ mod web {
         storage().is_some_and(|s| s.set_item(key, value).is_ok())
     }
 
-    /// Reads everything saved, setting aside what cannot be read.
-    pub fn load() -> Saved {
-        let (saved, bad) = decode(get(EDITOR), get(CLUSTER), get(CONSOLE), get(LAYOUT));
+    pub fn remove(key: &str) {
         if let Some(s) = storage() {
-            for key in bad {
-                if let Ok(Some(raw)) = s.get_item(key) {
-                    let _ = s.set_item(&format!("{key}.unreadable"), &raw);
-                }
-                let _ = s.remove_item(key);
-            }
+            let _ = s.remove_item(key);
         }
-        saved
     }
 
-    /// The saved lesson progress, as stored.
-    pub fn load_lessons() -> Option<String> {
-        get(LESSONS)
-    }
-
-    /// Forgets the saved session (reset).
-    pub fn clear() {
+    /// Moves an unreadable value to `KEY.unreadable`.
+    pub fn set_aside(key: &str) {
         if let Some(s) = storage() {
-            for key in [EDITOR, CLUSTER, CONSOLE] {
-                let _ = s.remove_item(key);
+            if let Ok(Some(raw)) = s.get_item(key) {
+                let _ = s.set_item(&format!("{key}.unreadable"), &raw);
             }
-        }
-    }
-
-    /// Copies the saved session (editor, log, console) aside before a share link
-    /// replaces it; returns whether there was a session to keep.
-    pub fn set_aside() -> bool {
-        let Some(s) = storage() else {
-            return false;
-        };
-        if get(CLUSTER).is_none() {
-            return false;
-        }
-        for key in [EDITOR, CLUSTER, CONSOLE] {
-            let aside = format!("{key}{ASIDE}");
-            match get(key) {
-                Some(raw) => {
-                    if s.set_item(&aside, &raw).is_err() {
-                        return false;
-                    }
-                }
-                None => {
-                    let _ = s.remove_item(&aside);
-                }
-            }
-        }
-        true
-    }
-
-    /// The session set aside by [`set_aside`], if any.
-    pub fn load_set_aside() -> Option<Saved> {
-        let aside = |key: &str| get(&format!("{key}{ASIDE}"));
-        let raw = aside(CLUSTER)?;
-        Some(decode(aside(EDITOR), Some(raw), aside(CONSOLE), None).0)
-    }
-
-    /// Forgets the session set aside.
-    pub fn forget_set_aside() {
-        if let Some(s) = storage() {
-            for key in [EDITOR, CLUSTER, CONSOLE] {
-                let _ = s.remove_item(&format!("{key}{ASIDE}"));
-            }
+            let _ = s.remove_item(key);
         }
     }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
 mod web {
-    use super::*;
+    pub fn get(_key: &str) -> Option<String> {
+        None
+    }
 
     pub fn set(_key: &str, _value: &str) -> bool {
         false
     }
 
-    pub fn load() -> Saved {
-        Saved::default()
-    }
+    pub fn remove(_key: &str) {}
 
-    pub fn load_lessons() -> Option<String> {
-        None
-    }
-
-    pub fn clear() {}
-
-    pub fn set_aside() -> bool {
-        false
-    }
-
-    pub fn load_set_aside() -> Option<Saved> {
-        None
-    }
-
-    pub fn forget_set_aside() {}
-}
-
-pub use web::{clear, forget_set_aside, load, load_lessons, load_set_aside, set_aside};
-
-/// Saves the editor text.
-pub fn save_editor(text: &str) -> bool {
-    web::set(EDITOR, text)
-}
-
-/// Saves the session log.
-pub fn save_session(log: &SessionLog) -> bool {
-    web::set(CLUSTER, &serde_json::to_string(log).unwrap_or_default())
-}
-
-/// Saves the console.
-pub fn save_console(console: &ConsoleState) -> bool {
-    web::set(CONSOLE, &serde_json::to_string(console).unwrap_or_default())
-}
-
-/// Saves the lesson progress (JSON).
-pub fn save_lessons(json: &str) -> bool {
-    web::set(LESSONS, json)
-}
-
-/// Saves the layout.
-pub fn save_layout(layout: &Layout) -> bool {
-    web::set(LAYOUT, &serde_json::to_string(layout).unwrap_or_default())
+    pub fn set_aside(_key: &str) {}
 }
 
 #[cfg(test)]
@@ -270,6 +299,8 @@ mod tests {
         assert_eq!(saved.problems.len(), 2);
         assert!(saved.problems[0].contains("cluster could not be read"));
         assert_eq!(bad, vec![CLUSTER, CONSOLE]);
+        let page = Store::new(Some("kubeplay.v1".into()));
+        assert_eq!(page.key(CLUSTER).as_deref(), Some("kubeplay.v1.session"));
         let layout = saved.layout.unwrap();
         assert!(layout.presenter);
         assert_eq!(layout.speed, 1.0, "missing fields take their defaults");
@@ -282,5 +313,18 @@ mod tests {
         let (saved, bad) = decode(None, Some(raw), None, None);
         assert!(bad.is_empty());
         assert_eq!(saved.session.unwrap().replay().store.pods.len(), 3);
+    }
+}
+
+#[cfg(test)]
+mod store_tests {
+    use super::*;
+
+    #[test]
+    fn a_store_without_a_prefix_saves_nothing_and_never_fails() {
+        let none = Store::new(None);
+        assert_eq!(none.key(EDITOR), None);
+        assert!(none.save_editor("x") && none.save_lessons("{}"));
+        assert!(none.load().editor.is_none());
     }
 }

@@ -35,15 +35,15 @@ pub fn BottomTabs() -> impl IntoView {
         let i = TABS.iter().position(|(id, _)| *id == tab()).unwrap_or(0) as isize;
         let next = (i + step).rem_euclid(TABS.len() as isize) as usize;
         ui.layout.update(|l| l.tab = TABS[next].0.into());
-        if let Some(el) = document()
-            .get_element_by_id(&format!("tab-{}", TABS[next].0))
+        if let Some(el) = ui
+            .find(&format!("tab-{}", TABS[next].0))
             .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
         {
             let _ = el.focus();
         }
     };
     view! {
-        <section class="panel bottom-panel" aria-label="Console and logs">
+        <section class="panel bottom-panel" part="tabs" aria-label="Console and logs">
             <div class="tablist" role="tablist" aria-label="Console and logs" on:keydown=on_key>
                 {TABS
                     .iter()

@@ -289,17 +289,23 @@ impl Lesson {
 
     /// Whether the console may run `line` in this lesson.
     pub fn allows(&self, line: &str) -> bool {
-        if self.start.commands.is_empty() {
-            return true;
-        }
-        let words: Vec<&str> = line.split_whitespace().collect();
-        let verb = match words.as_slice() {
-            ["kubectl" | "k", v, ..] => *v,
-            [v, ..] => *v,
-            [] => return true,
-        };
-        self.start.commands.iter().any(|c| c == verb)
+        command_allowed(&self.start.commands, line)
     }
+}
+
+/// Whether `line` uses one of the command words in `commands` (the kubectl verb, or the
+/// directive: `get`, `scale`, `node`...); an empty list allows everything.
+pub fn command_allowed(commands: &[String], line: &str) -> bool {
+    if commands.is_empty() {
+        return true;
+    }
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let verb = match words.as_slice() {
+        ["kubectl" | "k", v, ..] => *v,
+        [v, ..] => *v,
+        [] => return true,
+    };
+    commands.iter().any(|c| c == verb)
 }
 
 fn remove_node(c: &mut Cluster, name: &str) {
