@@ -376,6 +376,21 @@ impl Cluster {
                     changed = true;
                 }
                 Op::Update(obj) => changed |= self.store.put_object(obj),
+                Op::PodStatus {
+                    namespace,
+                    name,
+                    status,
+                } => {
+                    changed |= self.store.modify::<Pod>(&namespace, &name, |p| {
+                        p.status = status;
+                        true
+                    })
+                }
+                Op::Bind {
+                    namespace,
+                    name,
+                    node,
+                } => changed |= self.bind(&namespace, &name, node),
                 Op::Delete(r, grace) => changed |= self.delete_now(&r, grace),
                 Op::Remove(r) => {
                     changed |= self
@@ -401,6 +416,25 @@ impl Cluster {
             }
         }
         changed
+    }
+
+    /// What the API server does with a Binding (`setPodHostAndAnnotations`): the pod
+    /// gets its node and a true PodScheduled condition.
+    fn bind(&mut self, ns: &str, name: &str, node: String) -> bool {
+        let now = self.now.rfc3339();
+        self.store.modify::<Pod>(ns, name, |p| {
+            p.spec.node_name = Some(node);
+            let conditions = &mut p.status.conditions;
+            conditions.retain(|c| c.type_ != "PodScheduled");
+            conditions.push(Condition {
+                type_: "PodScheduled".into(),
+                status: "True".into(),
+                last_transition_time: Some(now),
+                last_probe_time: Some(serde_json::Value::Null),
+                ..Default::default()
+            });
+            true
+        })
     }
 
     fn delete_now(&mut self, r: &ObjRef, grace: Option<i64>) -> bool {

@@ -241,6 +241,32 @@ impl Store {
         true
     }
 
+    /// Changes the stored object of type `T` at `ns`/`name` in place. `f` makes the
+    /// change and says whether it changed anything; if it did, the resource version
+    /// moves as for [`Store::put`]. Returns whether the object changed.
+    ///
+    /// For writers that know what they change (a pod's status, a binding): the object
+    /// is neither copied nor compared whole, which [`Store::put`] must do. Generation is
+    /// left alone, so this is not for spec changes of kinds that track generation.
+    pub fn modify<T: HasTable>(
+        &mut self,
+        ns: &str,
+        name: &str,
+        f: impl FnOnce(&mut T) -> bool,
+    ) -> bool {
+        let next = self.resource_version + 1;
+        let key = (ns.to_string(), name.to_string());
+        let Some(obj) = T::table_mut(self).get_mut(&key) else {
+            return false;
+        };
+        if !f(obj) {
+            return false;
+        }
+        obj.meta_mut().resource_version = next.to_string();
+        self.bump(ChangeOp::Modified, T::KIND.info().kind, ns, name);
+        true
+    }
+
     /// Removes the object of type `T` at `ns`/`name`.
     pub fn remove<T: HasTable>(&mut self, ns: &str, name: &str) -> Option<T> {
         let removed = T::table_mut(self).remove(&(ns.to_string(), name.to_string()))?;
@@ -435,6 +461,25 @@ mod tests {
         let now = s.get::<ReplicaSet>("default", "web").unwrap();
         assert_eq!(now.metadata.generation, Some(2));
         assert_eq!(now.metadata.resource_version, "3");
+    }
+
+    #[test]
+    fn modify_writes_in_place_like_put() {
+        let mut s = Store::default();
+        s.put(rs("web", 3));
+        assert!(!s.modify::<ReplicaSet>("default", "web", |_| false));
+        assert!(!s.modify::<ReplicaSet>("default", "gone", |_| true));
+        assert_eq!(s.resource_version(), 1);
+        assert!(s.modify::<ReplicaSet>("default", "web", |r| {
+            r.status.replicas = 3;
+            true
+        }));
+        let now = s.get::<ReplicaSet>("default", "web").unwrap();
+        assert_eq!(now.status.replicas, 3);
+        assert_eq!(now.metadata.resource_version, "2");
+        assert_eq!(now.metadata.generation, Some(1));
+        let ops: Vec<_> = s.changes_since(1).map(|c| (c.op, c.name.clone())).collect();
+        assert_eq!(ops, vec![(ChangeOp::Modified, "web".into())]);
     }
 
     #[test]

@@ -669,13 +669,13 @@ fn stop(ctx: &mut Ctx, pod: &Pod, rt: &mut PodRuntime) -> Option<SimTime> {
             }
             ctx.out.cause("kubelet", obj_ref(pod), None, format!("The kubelet on {} stops {}'s containers (grace period {}s); the pod is Terminating until they exit.", rt.node, pod.metadata.name, grace / 1000));
             rt.stopping_until = Some(until);
-            let mut p = pod.clone();
-            for cs in &mut p.status.container_statuses {
+            let mut status = pod.status.clone();
+            for cs in &mut status.container_statuses {
                 cs.ready = false;
             }
-            set_ready(&mut p, false, ctx.now, "ContainersNotReady");
-            if p != *pod {
-                ctx.out.update(p);
+            set_ready(&mut status, false, ctx.now, "ContainersNotReady");
+            if status != pod.status {
+                ctx.out.pod_status(pod, status);
             }
             Some(until)
         }
@@ -688,10 +688,10 @@ fn stop(ctx: &mut Ctx, pod: &Pod, rt: &mut PodRuntime) -> Option<SimTime> {
     }
 }
 
-fn set_ready(p: &mut Pod, ready: bool, now: SimTime, reason: &str) {
+fn set_ready(s: &mut PodStatus, ready: bool, now: SimTime, reason: &str) {
     let status = if ready { "True" } else { "False" };
     for t in ["Ready", "ContainersReady"] {
-        if let Some(c) = p.status.conditions.iter_mut().find(|c| c.type_ == t) {
+        if let Some(c) = s.conditions.iter_mut().find(|c| c.type_ == t) {
             if c.status != status {
                 c.status = status.into();
                 c.last_transition_time = Some(now.rfc3339());
@@ -701,19 +701,14 @@ fn set_ready(p: &mut Pod, ready: bool, now: SimTime, reason: &str) {
     }
 }
 
+/// Writes the status the runtime implies, when it differs from the pod's. Only the
+/// status is built and compared: the pod itself is not copied.
 fn write_status(ctx: &mut Ctx, pod: &Pod, rt: &PodRuntime) {
-    let mut p = pod.clone();
-    let s = &mut p.status;
-    s.host_ip = ctx
-        .store
-        .get::<Node>("", &rt.node)
-        .and_then(|n| n.status.addresses.first().map(|a| a.address.clone()));
-    s.pod_ip = Some(rt.ip.clone());
-    s.start_time = Some(rt.started.rfc3339());
-    let mut statuses = Vec::new();
-    for c in &rt.containers {
-        statuses.push(container_status(pod, c));
-    }
+    let statuses: Vec<ContainerStatus> = rt
+        .containers
+        .iter()
+        .map(|c| container_status(pod, c))
+        .collect();
     let all_ready = !rt.containers.is_empty() && rt.containers.iter().all(|c| c.ready);
     let ever_started = rt.containers.iter().all(|c| {
         matches!(
@@ -727,7 +722,7 @@ fn write_status(ctx: &mut Ctx, pod: &Pod, rt: &PodRuntime) {
         .filter(|c| matches!(c.stage, Stage::Done))
         .map(|c| c.last_exit.as_ref().map_or(0, |e| e.code))
         .collect();
-    s.phase = Some(
+    let phase = Some(
         if done.len() == rt.containers.len() && !done.is_empty() {
             if done.iter().all(|c| *c == 0) {
                 "Succeeded"
@@ -741,7 +736,6 @@ fn write_status(ctx: &mut Ctx, pod: &Pod, rt: &PodRuntime) {
         }
         .into(),
     );
-    s.container_statuses = statuses;
     let unready: Vec<String> = rt
         .containers
         .iter()
@@ -749,7 +743,7 @@ fn write_status(ctx: &mut Ctx, pod: &Pod, rt: &PodRuntime) {
         .map(|c| c.name.clone())
         .collect();
     let t = ctx.now.rfc3339();
-    let mut conds = Vec::new();
+    let mut conds = Vec::with_capacity(5);
     let keep = |type_: &str, status: &str| -> Option<String> {
         pod.status
             .conditions
@@ -794,9 +788,24 @@ fn write_status(ctx: &mut Ctx, pod: &Pod, rt: &PodRuntime) {
     conds.push(mk("Ready", ready, reason.clone(), msg.clone()));
     conds.push(mk("ContainersReady", ready, reason, msg));
     conds.push(mk("PodScheduled", "True", None, None));
-    s.conditions = conds;
-    if p.status != pod.status {
-        if p.is_ready() && !pod.is_ready() {
+    let status = PodStatus {
+        phase,
+        conditions: conds,
+        host_ip: ctx
+            .store
+            .get::<Node>("", &rt.node)
+            .and_then(|n| n.status.addresses.first().map(|a| a.address.clone())),
+        pod_ip: Some(rt.ip.clone()),
+        start_time: Some(rt.started.rfc3339()),
+        container_statuses: statuses,
+        qos_class: pod.status.qos_class.clone(),
+        reason: pod.status.reason.clone(),
+        message: pod.status.message.clone(),
+    };
+    if status != pod.status {
+        let now_ready =
+            find_condition(&status.conditions, "Ready").is_some_and(|c| c.status == "True");
+        if now_ready && !pod.is_ready() {
             ctx.out.cause(
                 "kubelet",
                 obj_ref(pod),
@@ -807,7 +816,7 @@ fn write_status(ctx: &mut Ctx, pod: &Pod, rt: &PodRuntime) {
                 ),
             );
         }
-        ctx.out.update(p);
+        ctx.out.pod_status(pod, status);
     }
 }
 

@@ -309,21 +309,8 @@ pub fn reconcile(ctx: &mut Ctx) {
 }
 
 fn bind(ctx: &mut Ctx, pod: &Pod, node: &str, feasible: usize) {
-    let mut bound = pod.clone();
-    bound.spec.node_name = Some(node.to_string());
-    bound
-        .status
-        .conditions
-        .retain(|c| c.type_ != "PodScheduled");
-    bound.status.conditions.push(Condition {
-        type_: "PodScheduled".into(),
-        status: "True".into(),
-        last_transition_time: Some(ctx.now.rfc3339()),
-        last_probe_time: Some(serde_json::Value::Null),
-        ..Default::default()
-    });
     ctx.state.scheduler.last_failure.remove(&pod.metadata.uid);
-    ctx.out.update(bound);
+    ctx.out.bind(pod, node);
     ctx.out.event(
         pod,
         "Normal",
