@@ -7,8 +7,13 @@ use crate::engine::explain::ObjRef;
 use crate::engine::kinds::*;
 use crate::engine::registry::Behavior;
 use crate::engine::time::{go_duration, SimTime};
-use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use serde::{Deserialize, Serialize, Serializer};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, DefaultHasher};
+
+/// Hashing with fixed keys: the kubelet's maps hash the same on every run, and their
+/// order never reaches output (they are looked up, never walked in order).
+type FixedState = BuildHasherDefault<DefaultHasher>;
 
 /// Creating a pod sandbox (network, pause container) takes this long.
 pub const SANDBOX_MS: u64 = 1000;
@@ -114,8 +119,10 @@ pub struct PodRuntime {
 /// Every kubelet's memory.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KubeletState {
-    /// Pods by uid.
-    pub pods: BTreeMap<String, PodRuntime>,
+    /// Pods by uid. A hash map because every pass looks up every bound pod; it
+    /// serializes sorted by uid, so snapshots read as they would from a `BTreeMap`.
+    #[serde(serialize_with = "sorted")]
+    pub pods: HashMap<String, PodRuntime, FixedState>,
     /// Images present on each node.
     pub images: BTreeMap<String, BTreeSet<String>>,
     /// Last host number handed out per node (`10.244.N.host`).
@@ -125,6 +132,13 @@ pub struct KubeletState {
     pub seen_deletions: u64,
     /// Nodes whose kubelet is down (node failure), and since when.
     pub down_since: BTreeMap<String, SimTime>,
+}
+
+fn sorted<S: Serializer>(
+    pods: &HashMap<String, PodRuntime, FixedState>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_map(pods.iter().collect::<BTreeMap<_, _>>())
 }
 
 impl ContainerRuntime {
@@ -169,13 +183,18 @@ fn next_backoff(current: u64) -> u64 {
 
 fn short_hash(text: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut out = String::new();
+    let mut out = String::with_capacity(64);
     for round in 0..4u8 {
         for b in text.bytes().chain([round]) {
             h ^= b as u64;
             h = h.wrapping_mul(0x0100_0000_01b3);
         }
-        out.push_str(&format!("{h:016x}"));
+        // `{h:016x}` by hand: every status write computes container ids.
+        for shift in (0..16).rev() {
+            out.push(char::from(
+                b"0123456789abcdef"[((h >> (4 * shift)) & 0xF) as usize],
+            ));
+        }
     }
     out
 }
@@ -184,7 +203,7 @@ fn short_hash(text: &str) -> String {
 pub fn reconcile(ctx: &mut Ctx) {
     let store = ctx.store;
     let mut next_due: Option<SimTime> = None;
-    let alive: BTreeSet<&str> = store
+    let alive: HashSet<&str, FixedState> = store
         .nodes
         .values()
         .map(|n| n.metadata.name.as_str())
@@ -220,7 +239,7 @@ pub fn reconcile(ctx: &mut Ctx) {
         .any(|c| c.op == crate::engine::store::ChangeOp::Deleted && c.kind == "Pod");
     ctx.state.kubelet.seen_deletions = store.resource_version();
     if removed {
-        let live: BTreeSet<&str> = store
+        let live: HashSet<&str, FixedState> = store
             .pods
             .values()
             .map(|p| p.metadata.uid.as_str())
@@ -241,7 +260,8 @@ fn min_time(a: Option<SimTime>, b: Option<SimTime>) -> Option<SimTime> {
 
 fn sync_pod(ctx: &mut Ctx, pod: &Pod, node: &str) -> Option<SimTime> {
     let uid = pod.metadata.uid.clone();
-    let Some(mut rt) = ctx.state.kubelet.pods.get(&uid).cloned() else {
+    // Taken out while it is worked on (ctx is borrowed meanwhile) and put back.
+    let Some(mut rt) = ctx.state.kubelet.pods.remove(&uid) else {
         if pod.metadata.is_deleting() {
             // Bound while this kubelet was down and deleted before it started: nothing
             // runs, so the deletion completes at once.
@@ -890,5 +910,52 @@ fn container_status(pod: &Pod, c: &ContainerRuntime) -> ContainerStatus {
             )
         }),
         started: Some(matches!(c.stage, Stage::Running { .. })),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn container_ids_are_four_rounds_of_fnv_in_hex() {
+        let text = "uid/web/0";
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut want = String::new();
+        for round in 0..4u8 {
+            for b in text.bytes().chain([round]) {
+                h ^= b as u64;
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+            want.push_str(&format!("{h:016x}"));
+        }
+        assert_eq!(short_hash(text), want);
+    }
+
+    #[test]
+    fn pod_runtimes_serialize_in_uid_order() {
+        let mut state = KubeletState::default();
+        for uid in ["c", "a", "b"] {
+            state.pods.insert(
+                uid.into(),
+                PodRuntime {
+                    node: "node-1".into(),
+                    ip: "10.244.1.2".into(),
+                    started: SimTime::ZERO,
+                    containers: vec![],
+                    stopping_until: None,
+                    seen_rv: String::new(),
+                },
+            );
+        }
+        let json = serde_json::to_string(&state).unwrap();
+        let (a, b, c) = (
+            json.find("\"a\"").unwrap(),
+            json.find("\"b\"").unwrap(),
+            json.find("\"c\"").unwrap(),
+        );
+        assert!(a < b && b < c, "{json}");
+        let back: KubeletState = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, state);
     }
 }
