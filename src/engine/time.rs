@@ -73,7 +73,7 @@ impl SimTime {
         put(11, 2, rem / 3600);
         put(14, 2, (rem / 60) % 60);
         put(17, 2, rem % 60);
-        String::from_utf8_lossy(&out).into_owned()
+        std::str::from_utf8(&out).unwrap_or_default().to_owned()
     }
 
     /// Parses an RFC 3339 timestamp written by [`SimTime::rfc3339`].

@@ -4,16 +4,12 @@
 
 use super::{obj_ref, object_reference, Ctx};
 use crate::engine::explain::ObjRef;
+use crate::engine::hashing::FixedState;
 use crate::engine::kinds::*;
 use crate::engine::registry::Behavior;
 use crate::engine::time::{go_duration, SimTime};
 use serde::{Deserialize, Serialize, Serializer};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::hash::{BuildHasherDefault, DefaultHasher};
-
-/// Hashing with fixed keys: the kubelet's maps hash the same on every run, and their
-/// order never reaches output (they are looked up, never walked in order).
-type FixedState = BuildHasherDefault<DefaultHasher>;
 
 /// Creating a pod sandbox (network, pause container) takes this long.
 pub const SANDBOX_MS: u64 = 1000;
