@@ -381,10 +381,16 @@ impl Cluster {
                     name,
                     status,
                 } => {
-                    changed |= self.store.modify::<Pod>(&namespace, &name, |p| {
+                    let mut uid = String::new();
+                    if self.store.modify::<Pod>(&namespace, &name, |p| {
+                        uid.clone_from(&p.metadata.uid);
                         p.status = status;
                         true
-                    })
+                    }) {
+                        changed = true;
+                        let rv = self.store.resource_version();
+                        self.state.kubelet.wrote_status(&uid, rv);
+                    }
                 }
                 Op::Bind {
                     namespace,
@@ -487,16 +493,28 @@ impl Cluster {
     }
 
     fn record_event(&mut self, e: controllers::EventSpec) {
-        let key = format!(
-            "{}\u{0}{}\u{0}{}\u{0}{}",
-            e.involved.uid, e.reason, e.message, e.component
+        // uid, reason, message and component joined by NULs; pushed rather than
+        // `format!`ed, since every Event builds one.
+        let mut key = String::with_capacity(
+            e.involved.uid.len() + e.reason.len() + e.message.len() + e.component.len() + 3,
         );
+        for (i, part) in [&e.involved.uid, &e.reason, &e.message, &e.component]
+            .into_iter()
+            .enumerate()
+        {
+            if i > 0 {
+                key.push('\0');
+            }
+            key.push_str(part);
+        }
         let now = self.now.rfc3339();
         if let Some((ns, name)) = self.event_index.get(&key) {
-            if let Some(mut ev) = self.store.get::<Event>(ns, name).cloned() {
+            // Aggregated in place: only the count and the last time move.
+            if self.store.modify::<Event>(ns, name, |ev| {
                 ev.count += 1;
-                ev.last_timestamp = Some(now);
-                self.store.put(ev);
+                ev.last_timestamp = Some(now.clone());
+                true
+            }) {
                 return;
             }
         }

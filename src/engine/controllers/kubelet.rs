@@ -130,6 +130,18 @@ pub struct KubeletState {
     pub down_since: BTreeMap<String, SimTime>,
 }
 
+impl KubeletState {
+    /// Records that the kubelet's own status write left pod `uid` at resource version
+    /// `rv`. Like the real kubelet's status manager it knows what it wrote, so the
+    /// next pass does not sync the pod just to compute that same status again; any
+    /// other write moves the version on and the pod is synced as before.
+    pub fn wrote_status(&mut self, uid: &str, rv: u64) {
+        if let Some(rt) = self.pods.get_mut(uid) {
+            rt.seen_rv = rv.to_string();
+        }
+    }
+}
+
 fn sorted<S: Serializer>(
     pods: &HashMap<String, PodRuntime, FixedState>,
     s: S,

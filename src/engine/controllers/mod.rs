@@ -95,7 +95,9 @@ pub enum Op {
     Create(Object),
     /// Replace an object.
     Update(Object),
-    /// Replace a pod's status (the kubelet's status writes) without copying the pod.
+    /// Replace a pod's status as its kubelet reports it, without copying the pod. The
+    /// kubelet then knows the resource version its write made (see
+    /// [`kubelet::KubeletState::wrote_status`]).
     PodStatus {
         /// Namespace.
         namespace: String,
