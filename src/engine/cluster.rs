@@ -399,6 +399,27 @@ impl Cluster {
                     changed = true;
                 }
                 Op::Update(obj) => changed |= self.store.put_object(obj),
+                Op::PodStatus {
+                    namespace,
+                    name,
+                    status,
+                } => {
+                    let mut uid = String::new();
+                    if self.store.modify::<Pod>(&namespace, &name, |p| {
+                        uid.clone_from(&p.metadata.uid);
+                        p.status = status;
+                        true
+                    }) {
+                        changed = true;
+                        let rv = self.store.resource_version();
+                        self.state.kubelet.wrote_status(&uid, rv);
+                    }
+                }
+                Op::Bind {
+                    namespace,
+                    name,
+                    node,
+                } => changed |= self.bind(&namespace, &name, node),
                 Op::Delete(r, grace) => changed |= self.delete_now(&r, grace),
                 Op::Remove(r) => {
                     changed |= self
@@ -424,6 +445,25 @@ impl Cluster {
             }
         }
         changed
+    }
+
+    /// What the API server does with a Binding (`setPodHostAndAnnotations`): the pod
+    /// gets its node and a true PodScheduled condition.
+    fn bind(&mut self, ns: &str, name: &str, node: String) -> bool {
+        let now = self.now.rfc3339();
+        self.store.modify::<Pod>(ns, name, |p| {
+            p.spec.node_name = Some(node);
+            let conditions = &mut p.status.conditions;
+            conditions.retain(|c| c.type_ != "PodScheduled");
+            conditions.push(Condition {
+                type_: "PodScheduled".into(),
+                status: "True".into(),
+                last_transition_time: Some(now),
+                last_probe_time: Some(serde_json::Value::Null),
+                ..Default::default()
+            });
+            true
+        })
     }
 
     fn delete_now(&mut self, r: &ObjRef, grace: Option<i64>) -> bool {
@@ -476,16 +516,28 @@ impl Cluster {
     }
 
     fn record_event(&mut self, e: controllers::EventSpec) {
-        let key = format!(
-            "{}\u{0}{}\u{0}{}\u{0}{}",
-            e.involved.uid, e.reason, e.message, e.component
+        // uid, reason, message and component joined by NULs; pushed rather than
+        // `format!`ed, since every Event builds one.
+        let mut key = String::with_capacity(
+            e.involved.uid.len() + e.reason.len() + e.message.len() + e.component.len() + 3,
         );
+        for (i, part) in [&e.involved.uid, &e.reason, &e.message, &e.component]
+            .into_iter()
+            .enumerate()
+        {
+            if i > 0 {
+                key.push('\0');
+            }
+            key.push_str(part);
+        }
         let now = self.now.rfc3339();
         if let Some((ns, name)) = self.event_index.get(&key) {
-            if let Some(mut ev) = self.store.get::<Event>(ns, name).cloned() {
+            // Aggregated in place: only the count and the last time move.
+            if self.store.modify::<Event>(ns, name, |ev| {
                 ev.count += 1;
-                ev.last_timestamp = Some(now);
-                self.store.put(ev);
+                ev.last_timestamp = Some(now.clone());
+                true
+            }) {
                 return;
             }
         }

@@ -11,6 +11,7 @@ pub mod defaults;
 pub mod diagnostic;
 pub mod explain;
 pub mod fields;
+pub mod hashing;
 pub mod kinds;
 pub mod kubectl;
 pub mod lesson;

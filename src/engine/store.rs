@@ -7,6 +7,7 @@ use super::kinds::*;
 use super::meta::ObjectMeta;
 use super::object::{Generic, Kind, Object, Resource};
 use serde::{Deserialize, Serialize};
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, VecDeque};
 
 /// Objects of one kind, by (namespace, name); namespace is empty for cluster-scoped kinds.
@@ -188,7 +189,7 @@ impl Store {
         self.feed.range(start..)
     }
 
-    fn bump(&mut self, op: ChangeOp, kind: &str, ns: &str, name: &str) -> u64 {
+    fn bump(&mut self, op: ChangeOp, kind: &str, namespace: String, name: String) -> u64 {
         self.resource_version += 1;
         if self.feed.len() == FEED_CAPACITY {
             self.feed.pop_front();
@@ -197,8 +198,8 @@ impl Store {
             resource_version: self.resource_version,
             op,
             kind: kind.to_string(),
-            namespace: ns.to_string(),
-            name: name.to_string(),
+            namespace,
+            name,
         });
         self.resource_version
     }
@@ -223,28 +224,65 @@ impl Store {
     /// identical to what is stored. Bumps `generation` when the spec changed.
     pub fn put<T: HasTable>(&mut self, mut obj: T) -> bool {
         let key = key_of(obj.meta());
-        let (op, gen) = match T::table(self).get(&key) {
-            Some(old) if *old == obj => return false,
-            Some(old) => {
+        let (ns, name) = key.clone();
+        let next = self.resource_version + 1;
+        // One search through the table (the entry), not one to look and one to insert.
+        let op = match T::table_mut(self).entry(key) {
+            Entry::Occupied(mut e) => {
+                let old = e.get();
+                if *old == obj {
+                    return false;
+                }
                 let gen = old
                     .meta()
                     .generation
                     .map(|g| if old.same_spec(&obj) { g } else { g + 1 });
-                (ChangeOp::Modified, gen)
+                obj.meta_mut().generation = gen;
+                obj.meta_mut().resource_version = next.to_string();
+                e.insert(obj);
+                ChangeOp::Modified
             }
-            None => (ChangeOp::Added, obj.meta().generation),
+            Entry::Vacant(e) => {
+                obj.meta_mut().resource_version = next.to_string();
+                e.insert(obj);
+                ChangeOp::Added
+            }
         };
-        obj.meta_mut().generation = gen;
-        let rv = self.bump(op, T::KIND.info().kind, &key.0, &key.1);
-        obj.meta_mut().resource_version = rv.to_string();
-        T::table_mut(self).insert(key, obj);
+        self.bump(op, T::KIND.info().kind, ns, name);
+        true
+    }
+
+    /// Changes the stored object of type `T` at `ns`/`name` in place. `f` makes the
+    /// change and says whether it changed anything; if it did, the resource version
+    /// moves as for [`Store::put`]. Returns whether the object changed.
+    ///
+    /// For writers that know what they change (a pod's status, a binding): the object
+    /// is neither copied nor compared whole, which [`Store::put`] must do. Generation is
+    /// left alone, so this is not for spec changes of kinds that track generation.
+    pub fn modify<T: HasTable>(
+        &mut self,
+        ns: &str,
+        name: &str,
+        f: impl FnOnce(&mut T) -> bool,
+    ) -> bool {
+        let next = self.resource_version + 1;
+        let key = (ns.to_string(), name.to_string());
+        let Some(obj) = T::table_mut(self).get_mut(&key) else {
+            return false;
+        };
+        if !f(obj) {
+            return false;
+        }
+        obj.meta_mut().resource_version = next.to_string();
+        self.bump(ChangeOp::Modified, T::KIND.info().kind, key.0, key.1);
         true
     }
 
     /// Removes the object of type `T` at `ns`/`name`.
     pub fn remove<T: HasTable>(&mut self, ns: &str, name: &str) -> Option<T> {
-        let removed = T::table_mut(self).remove(&(ns.to_string(), name.to_string()))?;
-        self.bump(ChangeOp::Deleted, T::KIND.info().kind, ns, name);
+        let key = (ns.to_string(), name.to_string());
+        let removed = T::table_mut(self).remove(&key)?;
+        self.bump(ChangeOp::Deleted, T::KIND.info().kind, key.0, key.1);
         Some(removed)
     }
 
@@ -260,7 +298,7 @@ impl Store {
             Some(_) => ChangeOp::Modified,
             None => ChangeOp::Added,
         };
-        let rv = self.bump(op, &key.0, &key.1, &key.2);
+        let rv = self.bump(op, &key.0, key.1.clone(), key.2.clone());
         obj.metadata.resource_version = rv.to_string();
         self.others.insert(key, obj);
         true
@@ -325,7 +363,7 @@ impl Store {
                 let obj =
                     self.others
                         .remove(&(kind.to_string(), ns.to_string(), name.to_string()))?;
-                self.bump(ChangeOp::Deleted, kind, ns, name);
+                self.bump(ChangeOp::Deleted, kind, ns.to_string(), name.to_string());
                 Object::Other(obj)
             }
         })
@@ -435,6 +473,25 @@ mod tests {
         let now = s.get::<ReplicaSet>("default", "web").unwrap();
         assert_eq!(now.metadata.generation, Some(2));
         assert_eq!(now.metadata.resource_version, "3");
+    }
+
+    #[test]
+    fn modify_writes_in_place_like_put() {
+        let mut s = Store::default();
+        s.put(rs("web", 3));
+        assert!(!s.modify::<ReplicaSet>("default", "web", |_| false));
+        assert!(!s.modify::<ReplicaSet>("default", "gone", |_| true));
+        assert_eq!(s.resource_version(), 1);
+        assert!(s.modify::<ReplicaSet>("default", "web", |r| {
+            r.status.replicas = 3;
+            true
+        }));
+        let now = s.get::<ReplicaSet>("default", "web").unwrap();
+        assert_eq!(now.status.replicas, 3);
+        assert_eq!(now.metadata.resource_version, "2");
+        assert_eq!(now.metadata.generation, Some(1));
+        let ops: Vec<_> = s.changes_since(1).map(|c| (c.op, c.name.clone())).collect();
+        assert_eq!(ops, vec![(ChangeOp::Modified, "web".into())]);
     }
 
     #[test]

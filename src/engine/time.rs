@@ -50,12 +50,30 @@ impl SimTime {
         let days = (secs / 86_400) as i64;
         let rem = secs % 86_400;
         let (y, m, d) = civil_from_days(days);
-        format!(
-            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-            rem / 3600,
-            (rem / 60) % 60,
-            rem % 60
-        )
+        if !(0..=9999).contains(&y) {
+            return format!(
+                "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+                rem / 3600,
+                (rem / 60) % 60,
+                rem % 60
+            );
+        }
+        // Digit by digit rather than `format!`: every status write and Event stamps
+        // times, and the formatting machinery cost several times the arithmetic.
+        let mut out = *b"0000-00-00T00:00:00Z";
+        let mut put = |at: usize, width: usize, mut v: u64| {
+            for i in (at..at + width).rev() {
+                out[i] = b'0' + (v % 10) as u8;
+                v /= 10;
+            }
+        };
+        put(0, 4, y as u64);
+        put(5, 2, m.into());
+        put(8, 2, d.into());
+        put(11, 2, rem / 3600);
+        put(14, 2, (rem / 60) % 60);
+        put(17, 2, rem % 60);
+        std::str::from_utf8(&out).unwrap_or_default().to_owned()
     }
 
     /// Parses an RFC 3339 timestamp written by [`SimTime::rfc3339`].
@@ -257,6 +275,28 @@ mod tests {
         let t = SimTime::from_secs(86_400 * 59 + 3723);
         assert_eq!(t.rfc3339(), "2025-03-01T01:02:03Z");
         assert_eq!(SimTime::parse_rfc3339(&t.rfc3339()), Some(t));
+        // Far out (year 10,000 and beyond) the year grows a digit, as `{:04}` would.
+        let far = SimTime::from_secs(8_000 * 366 * 86_400);
+        assert!(far.rfc3339().starts_with("10"));
+        assert_eq!(far.rfc3339().len(), 21);
+    }
+
+    #[test]
+    fn timestamps_print_digit_by_digit_as_format_would() {
+        let mut secs = 0u64;
+        while secs < 40 * 366 * 86_400 {
+            let total = EPOCH_UNIX_SECS + secs;
+            let (y, m, d) = civil_from_days((total / 86_400) as i64);
+            let rem = total % 86_400;
+            let want = format!(
+                "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+                rem / 3600,
+                (rem / 60) % 60,
+                rem % 60
+            );
+            assert_eq!(SimTime::from_secs(secs).rfc3339(), want);
+            secs += 7_919 * 13;
+        }
     }
 
     #[test]

@@ -4,11 +4,12 @@
 
 use super::{obj_ref, object_reference, Ctx};
 use crate::engine::explain::ObjRef;
+use crate::engine::hashing::FixedState;
 use crate::engine::kinds::*;
 use crate::engine::registry::Behavior;
 use crate::engine::time::{go_duration, SimTime};
-use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use serde::{Deserialize, Serialize, Serializer};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Creating a pod sandbox (network, pause container) takes this long.
 pub const SANDBOX_MS: u64 = 1000;
@@ -114,8 +115,10 @@ pub struct PodRuntime {
 /// Every kubelet's memory.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KubeletState {
-    /// Pods by uid.
-    pub pods: BTreeMap<String, PodRuntime>,
+    /// Pods by uid. A hash map because every pass looks up every bound pod; it
+    /// serializes sorted by uid, so snapshots read as they would from a `BTreeMap`.
+    #[serde(serialize_with = "sorted")]
+    pub pods: HashMap<String, PodRuntime, FixedState>,
     /// Images present on each node.
     pub images: BTreeMap<String, BTreeSet<String>>,
     /// Last host number handed out per node (`10.244.N.host`).
@@ -125,6 +128,25 @@ pub struct KubeletState {
     pub seen_deletions: u64,
     /// Nodes whose kubelet is down (node failure), and since when.
     pub down_since: BTreeMap<String, SimTime>,
+}
+
+impl KubeletState {
+    /// Records that the kubelet's own status write left pod `uid` at resource version
+    /// `rv`. Like the real kubelet's status manager it knows what it wrote, so the
+    /// next pass does not sync the pod just to compute that same status again; any
+    /// other write moves the version on and the pod is synced as before.
+    pub fn wrote_status(&mut self, uid: &str, rv: u64) {
+        if let Some(rt) = self.pods.get_mut(uid) {
+            rt.seen_rv = rv.to_string();
+        }
+    }
+}
+
+fn sorted<S: Serializer>(
+    pods: &HashMap<String, PodRuntime, FixedState>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_map(pods.iter().collect::<BTreeMap<_, _>>())
 }
 
 impl ContainerRuntime {
@@ -169,13 +191,18 @@ fn next_backoff(current: u64) -> u64 {
 
 fn short_hash(text: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut out = String::new();
+    let mut out = String::with_capacity(64);
     for round in 0..4u8 {
         for b in text.bytes().chain([round]) {
             h ^= b as u64;
             h = h.wrapping_mul(0x0100_0000_01b3);
         }
-        out.push_str(&format!("{h:016x}"));
+        // `{h:016x}` by hand: every status write computes container ids.
+        for shift in (0..16).rev() {
+            out.push(char::from(
+                b"0123456789abcdef"[((h >> (4 * shift)) & 0xF) as usize],
+            ));
+        }
     }
     out
 }
@@ -184,7 +211,7 @@ fn short_hash(text: &str) -> String {
 pub fn reconcile(ctx: &mut Ctx) {
     let store = ctx.store;
     let mut next_due: Option<SimTime> = None;
-    let alive: BTreeSet<&str> = store
+    let alive: HashSet<&str, FixedState> = store
         .nodes
         .values()
         .map(|n| n.metadata.name.as_str())
@@ -220,7 +247,7 @@ pub fn reconcile(ctx: &mut Ctx) {
         .any(|c| c.op == crate::engine::store::ChangeOp::Deleted && c.kind == "Pod");
     ctx.state.kubelet.seen_deletions = store.resource_version();
     if removed {
-        let live: BTreeSet<&str> = store
+        let live: HashSet<&str, FixedState> = store
             .pods
             .values()
             .map(|p| p.metadata.uid.as_str())
@@ -241,7 +268,8 @@ fn min_time(a: Option<SimTime>, b: Option<SimTime>) -> Option<SimTime> {
 
 fn sync_pod(ctx: &mut Ctx, pod: &Pod, node: &str) -> Option<SimTime> {
     let uid = pod.metadata.uid.clone();
-    let Some(mut rt) = ctx.state.kubelet.pods.get(&uid).cloned() else {
+    // Taken out while it is worked on (ctx is borrowed meanwhile) and put back.
+    let Some(mut rt) = ctx.state.kubelet.pods.remove(&uid) else {
         if pod.metadata.is_deleting() {
             // Bound while this kubelet was down and deleted before it started: nothing
             // runs, so the deletion completes at once.
@@ -669,13 +697,13 @@ fn stop(ctx: &mut Ctx, pod: &Pod, rt: &mut PodRuntime) -> Option<SimTime> {
             }
             ctx.out.cause("kubelet", obj_ref(pod), None, format!("The kubelet on {} stops {}'s containers (grace period {}s); the pod is Terminating until they exit.", rt.node, pod.metadata.name, grace / 1000));
             rt.stopping_until = Some(until);
-            let mut p = pod.clone();
-            for cs in &mut p.status.container_statuses {
+            let mut status = pod.status.clone();
+            for cs in &mut status.container_statuses {
                 cs.ready = false;
             }
-            set_ready(&mut p, false, ctx.now, "ContainersNotReady");
-            if p != *pod {
-                ctx.out.update(p);
+            set_ready(&mut status, false, ctx.now, "ContainersNotReady");
+            if status != pod.status {
+                ctx.out.pod_status(pod, status);
             }
             Some(until)
         }
@@ -688,10 +716,10 @@ fn stop(ctx: &mut Ctx, pod: &Pod, rt: &mut PodRuntime) -> Option<SimTime> {
     }
 }
 
-fn set_ready(p: &mut Pod, ready: bool, now: SimTime, reason: &str) {
+fn set_ready(s: &mut PodStatus, ready: bool, now: SimTime, reason: &str) {
     let status = if ready { "True" } else { "False" };
     for t in ["Ready", "ContainersReady"] {
-        if let Some(c) = p.status.conditions.iter_mut().find(|c| c.type_ == t) {
+        if let Some(c) = s.conditions.iter_mut().find(|c| c.type_ == t) {
             if c.status != status {
                 c.status = status.into();
                 c.last_transition_time = Some(now.rfc3339());
@@ -701,19 +729,14 @@ fn set_ready(p: &mut Pod, ready: bool, now: SimTime, reason: &str) {
     }
 }
 
+/// Writes the status the runtime implies, when it differs from the pod's. Only the
+/// status is built and compared: the pod itself is not copied.
 fn write_status(ctx: &mut Ctx, pod: &Pod, rt: &PodRuntime) {
-    let mut p = pod.clone();
-    let s = &mut p.status;
-    s.host_ip = ctx
-        .store
-        .get::<Node>("", &rt.node)
-        .and_then(|n| n.status.addresses.first().map(|a| a.address.clone()));
-    s.pod_ip = Some(rt.ip.clone());
-    s.start_time = Some(rt.started.rfc3339());
-    let mut statuses = Vec::new();
-    for c in &rt.containers {
-        statuses.push(container_status(pod, c));
-    }
+    let statuses: Vec<ContainerStatus> = rt
+        .containers
+        .iter()
+        .map(|c| container_status(pod, c))
+        .collect();
     let all_ready = !rt.containers.is_empty() && rt.containers.iter().all(|c| c.ready);
     let ever_started = rt.containers.iter().all(|c| {
         matches!(
@@ -727,7 +750,7 @@ fn write_status(ctx: &mut Ctx, pod: &Pod, rt: &PodRuntime) {
         .filter(|c| matches!(c.stage, Stage::Done))
         .map(|c| c.last_exit.as_ref().map_or(0, |e| e.code))
         .collect();
-    s.phase = Some(
+    let phase = Some(
         if done.len() == rt.containers.len() && !done.is_empty() {
             if done.iter().all(|c| *c == 0) {
                 "Succeeded"
@@ -741,7 +764,6 @@ fn write_status(ctx: &mut Ctx, pod: &Pod, rt: &PodRuntime) {
         }
         .into(),
     );
-    s.container_statuses = statuses;
     let unready: Vec<String> = rt
         .containers
         .iter()
@@ -749,7 +771,7 @@ fn write_status(ctx: &mut Ctx, pod: &Pod, rt: &PodRuntime) {
         .map(|c| c.name.clone())
         .collect();
     let t = ctx.now.rfc3339();
-    let mut conds = Vec::new();
+    let mut conds = Vec::with_capacity(5);
     let keep = |type_: &str, status: &str| -> Option<String> {
         pod.status
             .conditions
@@ -794,9 +816,24 @@ fn write_status(ctx: &mut Ctx, pod: &Pod, rt: &PodRuntime) {
     conds.push(mk("Ready", ready, reason.clone(), msg.clone()));
     conds.push(mk("ContainersReady", ready, reason, msg));
     conds.push(mk("PodScheduled", "True", None, None));
-    s.conditions = conds;
-    if p.status != pod.status {
-        if p.is_ready() && !pod.is_ready() {
+    let status = PodStatus {
+        phase,
+        conditions: conds,
+        host_ip: ctx
+            .store
+            .get::<Node>("", &rt.node)
+            .and_then(|n| n.status.addresses.first().map(|a| a.address.clone())),
+        pod_ip: Some(rt.ip.clone()),
+        start_time: Some(rt.started.rfc3339()),
+        container_statuses: statuses,
+        qos_class: pod.status.qos_class.clone(),
+        reason: pod.status.reason.clone(),
+        message: pod.status.message.clone(),
+    };
+    if status != pod.status {
+        let now_ready =
+            find_condition(&status.conditions, "Ready").is_some_and(|c| c.status == "True");
+        if now_ready && !pod.is_ready() {
             ctx.out.cause(
                 "kubelet",
                 obj_ref(pod),
@@ -807,7 +844,7 @@ fn write_status(ctx: &mut Ctx, pod: &Pod, rt: &PodRuntime) {
                 ),
             );
         }
-        ctx.out.update(p);
+        ctx.out.pod_status(pod, status);
     }
 }
 
@@ -881,5 +918,52 @@ fn container_status(pod: &Pod, c: &ContainerRuntime) -> ContainerStatus {
             )
         }),
         started: Some(matches!(c.stage, Stage::Running { .. })),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn container_ids_are_four_rounds_of_fnv_in_hex() {
+        let text = "uid/web/0";
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut want = String::new();
+        for round in 0..4u8 {
+            for b in text.bytes().chain([round]) {
+                h ^= b as u64;
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+            want.push_str(&format!("{h:016x}"));
+        }
+        assert_eq!(short_hash(text), want);
+    }
+
+    #[test]
+    fn pod_runtimes_serialize_in_uid_order() {
+        let mut state = KubeletState::default();
+        for uid in ["c", "a", "b"] {
+            state.pods.insert(
+                uid.into(),
+                PodRuntime {
+                    node: "node-1".into(),
+                    ip: "10.244.1.2".into(),
+                    started: SimTime::ZERO,
+                    containers: vec![],
+                    stopping_until: None,
+                    seen_rv: String::new(),
+                },
+            );
+        }
+        let json = serde_json::to_string(&state).unwrap();
+        let (a, b, c) = (
+            json.find("\"a\"").unwrap(),
+            json.find("\"b\"").unwrap(),
+            json.find("\"c\"").unwrap(),
+        );
+        assert!(a < b && b < c, "{json}");
+        let back: KubeletState = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, state);
     }
 }

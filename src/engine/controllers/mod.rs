@@ -12,7 +12,7 @@ pub mod scheduler;
 pub mod service;
 
 use super::explain::{Cause, ObjRef};
-use super::kinds::ObjectReference;
+use super::kinds::{ObjectReference, Pod, PodStatus};
 use super::meta::ObjectMeta;
 use super::object::{Object, Resource};
 use super::registry::Registry;
@@ -95,6 +95,27 @@ pub enum Op {
     Create(Object),
     /// Replace an object.
     Update(Object),
+    /// Replace a pod's status as its kubelet reports it, without copying the pod. The
+    /// kubelet then knows the resource version its write made (see
+    /// [`kubelet::KubeletState::wrote_status`]).
+    PodStatus {
+        /// Namespace.
+        namespace: String,
+        /// Name.
+        name: String,
+        /// The new status; the writer has checked that it differs.
+        status: PodStatus,
+    },
+    /// Bind a pending pod to a node, as a Binding does: the API server sets
+    /// `spec.nodeName` and a true PodScheduled condition.
+    Bind {
+        /// Namespace.
+        namespace: String,
+        /// Name.
+        name: String,
+        /// The node.
+        node: String,
+    },
     /// Delete as the API does (graceful for bound pods), with an optional grace period.
     Delete(ObjRef, Option<i64>),
     /// Remove from the store now (the kubelet confirming a pod is gone).
@@ -128,6 +149,24 @@ impl Changes {
     /// Asks to replace `obj`.
     pub fn update<T: Resource>(&mut self, obj: T) {
         self.ops.push(Op::Update(obj.into_object()));
+    }
+
+    /// Asks to replace the status of `pod` with `status`, which differs from it.
+    pub fn pod_status(&mut self, pod: &Pod, status: PodStatus) {
+        self.ops.push(Op::PodStatus {
+            namespace: pod.metadata.namespace.clone(),
+            name: pod.metadata.name.clone(),
+            status,
+        });
+    }
+
+    /// Asks to bind `pod` to `node`.
+    pub fn bind(&mut self, pod: &Pod, node: &str) {
+        self.ops.push(Op::Bind {
+            namespace: pod.metadata.namespace.clone(),
+            name: pod.metadata.name.clone(),
+            node: node.to_string(),
+        });
     }
 
     /// Asks to delete `obj` (graceful where the kind has grace).

@@ -46,12 +46,56 @@ pub fn node_usage<'a>(pods: impl Iterator<Item = &'a Pod>) -> BTreeMap<String, U
     usage
 }
 
+/// A pod's requests summed over its containers: cpu in millicores, memory in bytes.
+/// Parsed once per pod and pass, because the filters and scores read them for every node.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Requests {
+    /// Millicores.
+    pub cpu: i64,
+    /// Bytes.
+    pub memory: i64,
+}
+
+impl Requests {
+    /// The requests of `pod`.
+    pub fn of(pod: &Pod) -> Self {
+        Requests {
+            cpu: pod.request_millis("cpu"),
+            memory: pod.request_millis("memory") / 1000,
+        }
+    }
+}
+
+/// What a node offers: cpu in millicores, memory in bytes, and pods. Parsed once per
+/// node and pass rather than once per pod and node.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Allocatable {
+    /// Millicores.
+    pub cpu: i64,
+    /// Bytes.
+    pub memory: i64,
+    /// Pods.
+    pub pods: i64,
+}
+
+impl Allocatable {
+    /// The allocatable resources of `node`.
+    pub fn of(node: &Node) -> Self {
+        Allocatable {
+            cpu: node.allocatable("cpu"),
+            memory: node.allocatable("memory"),
+            pods: node.allocatable("pods"),
+        }
+    }
+}
+
 impl Usage {
     fn add(&mut self, pod: &Pod) {
-        let (cpu, mem) = (
-            pod.request_millis("cpu"),
-            pod.request_millis("memory") / 1000,
-        );
+        self.add_requests(Requests::of(pod));
+    }
+
+    fn add_requests(&mut self, req: Requests) {
+        let (cpu, mem) = (req.cpu, req.memory);
         self.cpu += cpu;
         self.memory += mem;
         self.pods += 1;
@@ -66,7 +110,14 @@ pub fn tolerated(tolerations: &[Toleration], taint: &Taint) -> bool {
 }
 
 /// Why `node` cannot take `pod`, as the scheduler's reason strings; empty when it fits.
-pub fn filter(pod: &Pod, node: &Node, used: &Usage) -> Vec<String> {
+/// `req` and `alloc` are the pod's requests and the node's allocatable resources.
+pub fn filter(
+    pod: &Pod,
+    req: Requests,
+    node: &Node,
+    alloc: Allocatable,
+    used: &Usage,
+) -> Vec<String> {
     let mut reasons = Vec::new();
     if node.spec.unschedulable
         && !tolerated(
@@ -101,15 +152,15 @@ pub fn filter(pod: &Pod, node: &Node, used: &Usage) -> Vec<String> {
         reasons.push("node(s) didn't match Pod's node affinity/selector".to_string());
         return reasons;
     }
-    if used.pods + 1 > node.allocatable("pods") {
+    if used.pods + 1 > alloc.pods {
         reasons.push("Too many pods".to_string());
     }
-    let cpu = pod.request_millis("cpu");
-    if cpu > 0 && used.cpu + cpu > node.allocatable("cpu") {
+    let cpu = req.cpu;
+    if cpu > 0 && used.cpu + cpu > alloc.cpu {
         reasons.push("Insufficient cpu".to_string());
     }
-    let mem = pod.request_millis("memory") / 1000;
-    if mem > 0 && used.memory + mem > node.allocatable("memory") {
+    let mem = req.memory;
+    if mem > 0 && used.memory + mem > alloc.memory {
         reasons.push("Insufficient memory".to_string());
     }
     reasons
@@ -117,20 +168,16 @@ pub fn filter(pod: &Pod, node: &Node, used: &Usage) -> Vec<String> {
 
 /// Score of a feasible node, 0..=400: LeastAllocated + BalancedAllocation + 2 x spread.
 pub fn score(
-    pod: &Pod,
-    node: &Node,
+    req: Requests,
+    alloc: Allocatable,
     used: &Usage,
     same_owner_on_node: usize,
     max_same_owner: usize,
 ) -> i64 {
-    let cpu = pod.request_millis("cpu");
-    let mem = pod.request_millis("memory") / 1000;
+    let (cpu, mem) = (req.cpu, req.memory);
     let req_cpu = used.cpu_nonzero + if cpu == 0 { DEFAULT_CPU_MILLIS } else { cpu };
     let req_mem = used.memory_nonzero + if mem == 0 { DEFAULT_MEMORY_BYTES } else { mem };
-    let (alloc_cpu, alloc_mem) = (
-        node.allocatable("cpu").max(1),
-        node.allocatable("memory").max(1),
-    );
+    let (alloc_cpu, alloc_mem) = (alloc.cpu.max(1), alloc.memory.max(1));
     let free = |req: i64, alloc: i64| ((alloc - req).max(0) * 100) / alloc;
     let least = (free(req_cpu, alloc_cpu) + free(req_mem, alloc_mem)) / 2;
     let f_cpu = req_cpu as f64 / alloc_cpu as f64;
@@ -207,6 +254,7 @@ pub fn reconcile(ctx: &mut Ctx) {
             .then(a.metadata.name.cmp(&b.metadata.name))
     });
     let nodes: Vec<&Node> = store.nodes.values().collect();
+    let allocatable: Vec<Allocatable> = nodes.iter().map(|n| Allocatable::of(n)).collect();
     let index_of: BTreeMap<&str, usize> = nodes
         .iter()
         .enumerate()
@@ -236,20 +284,21 @@ pub fn reconcile(ctx: &mut Ctx) {
         let max_same = counts.iter().copied().max().unwrap_or(0);
         let mut best: Option<(i64, usize)> = None;
         let mut failures = Vec::new();
+        let req = Requests::of(pod);
         for (i, node) in nodes.iter().enumerate() {
-            let reasons = filter(pod, node, &usage[i]);
+            let reasons = filter(pod, req, node, allocatable[i], &usage[i]);
             if !reasons.is_empty() {
                 failures.push(reasons);
                 continue;
             }
-            let s = score(pod, node, &usage[i], counts[i], max_same);
+            let s = score(req, allocatable[i], &usage[i], counts[i], max_same);
             if best.is_none_or(|(b, _)| s > b) {
                 best = Some((s, i));
             }
         }
         match best {
             Some((_, i)) => {
-                usage[i].add(pod);
+                usage[i].add_requests(req);
                 counts[i] += 1;
                 let name = nodes[i].metadata.name.clone();
                 bind(ctx, pod, &name, nodes.len() - failures.len());
@@ -260,21 +309,8 @@ pub fn reconcile(ctx: &mut Ctx) {
 }
 
 fn bind(ctx: &mut Ctx, pod: &Pod, node: &str, feasible: usize) {
-    let mut bound = pod.clone();
-    bound.spec.node_name = Some(node.to_string());
-    bound
-        .status
-        .conditions
-        .retain(|c| c.type_ != "PodScheduled");
-    bound.status.conditions.push(Condition {
-        type_: "PodScheduled".into(),
-        status: "True".into(),
-        last_transition_time: Some(ctx.now.rfc3339()),
-        last_probe_time: Some(serde_json::Value::Null),
-        ..Default::default()
-    });
     ctx.state.scheduler.last_failure.remove(&pod.metadata.uid);
-    ctx.out.update(bound);
+    ctx.out.bind(pod, node);
     ctx.out.event(
         pod,
         "Normal",
