@@ -7,6 +7,7 @@
 pub mod chaos;
 pub mod cluster;
 pub mod controllers;
+pub mod decode;
 pub mod defaults;
 pub mod diagnostic;
 pub mod explain;

@@ -301,7 +301,7 @@ fn describe_containers(
         let startup: Option<Probe> = c
             .extra
             .get("startupProbe")
-            .and_then(|v| serde_json::from_value(v.clone()).ok());
+            .and_then(|v| crate::engine::decode::from_value(v).ok());
         for (title, probe) in [
             ("Liveness", c.liveness_probe.as_ref()),
             ("Readiness", c.readiness_probe.as_ref()),
@@ -716,7 +716,7 @@ fn init_container_specs(pod: &Pod) -> Vec<Container> {
         return Vec::new();
     };
     list.iter()
-        .filter_map(|v| serde_json::from_value(v.clone()).ok())
+        .filter_map(|v| crate::engine::decode::from_value(v).ok())
         .collect()
 }
 
@@ -794,7 +794,7 @@ fn describe_pod_template(o: &mut Out, template: &PodTemplateSpec) {
         .and_then(Value::as_array)
         .map(|l| {
             l.iter()
-                .filter_map(|v| serde_json::from_value(v.clone()).ok())
+                .filter_map(|v| crate::engine::decode::from_value(v).ok())
                 .collect()
         })
         .unwrap_or_default();
