@@ -15,6 +15,7 @@ use super::fields;
 use super::locate::{format_path, split_documents, DocumentSpan, Outline, Segment};
 use super::meta::ObjectMeta;
 use super::object::{kind_info, Generic, Kind, KindInfo, Object, KINDS};
+use crate::engine::sort;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -96,9 +97,7 @@ pub fn parse_manifests(text: &str) -> Parsed {
         }
     }
     // Errors first in document order would hide where they are: sort by place instead.
-    parsed
-        .diagnostics
-        .sort_by_key(|d| (d.document, d.line, d.column));
+    sort::sort_by_key(&mut parsed.diagnostics, |d| (d.document, d.line, d.column));
     parsed
 }
 

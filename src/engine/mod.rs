@@ -23,6 +23,7 @@ pub mod quantity;
 pub mod registry;
 pub mod rng;
 pub mod script;
+pub mod sort;
 pub mod store;
 pub mod time;
 pub mod traffic;
