@@ -7,7 +7,7 @@
 //! ignored, as serde_ignored would. Doing both in the one deserializer, rather than
 //! stacking those two wrappers on serde_json's, matters for the page's size: every
 //! struct's `Deserialize` is compiled once per deserializer type, and each wrapper also
-//! copies every visitor, so the stack cost about a third of the WebAssembly binary.
+//! copies every visitor: the stack cost 180 KiB of the 2.2 MiB WebAssembly binary.
 //!
 //! A type error's path is the deepest value whose decoding failed: a wrong `replicas`
 //! says `spec.replicas`, a missing field says the struct that lacks it, and a value
