@@ -4,6 +4,7 @@
 //! components only wire signals to these functions; all the words and numbers on the
 //! page are decided here, from the engine's own printers, events and causes.
 
+use crate::engine::sort;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::engine::cluster::Cluster;
@@ -348,7 +349,9 @@ pub fn cluster_view(cluster: &Cluster) -> ClusterView {
         }
     }
     let sort = |chips: &mut Vec<PodChip>| {
-        chips.sort_by(|a, b| (&a.owner, a.revision, &a.name).cmp(&(&b.owner, b.revision, &b.name)))
+        sort::sort_by(chips, |a, b| {
+            (&a.owner, a.revision, &a.name).cmp(&(&b.owner, b.revision, &b.name))
+        })
     };
     let lanes = store
         .nodes
@@ -703,7 +706,7 @@ fn workload(cluster: &Cluster, d: &Deployment) -> WorkloadView {
             shade: shade(revision(rs)),
         })
         .collect();
-    revisions.sort_by_key(|r| std::cmp::Reverse(r.revision));
+    sort::sort_by_key(&mut revisions, |r| std::cmp::Reverse(r.revision));
 
     let desired = d.replicas();
     let s = &d.status;
@@ -963,7 +966,7 @@ pub fn event_rows(store: &Store, filter: &str, limit: usize) -> Vec<EventRow> {
                 || r.reason.to_ascii_lowercase().contains(&filter)
         })
         .collect();
-    rows.sort_by_key(|r| (r.0, r.1));
+    sort::sort_by_key(&mut rows, |r| (r.0, r.1));
     let skip = rows.len().saturating_sub(limit);
     rows.into_iter().skip(skip).map(|(_, _, r)| r).collect()
 }
@@ -1022,7 +1025,7 @@ pub fn check_manifest(text: &str, store: &Store) -> Vec<Problem> {
             path: d.path,
         })
         .collect();
-    problems.sort_by_key(|p| (p.line, p.column));
+    sort::sort_by_key(&mut problems, |p| (p.line, p.column));
     problems.dedup();
     problems
 }

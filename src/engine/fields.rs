@@ -10,6 +10,7 @@
 //! Kubernetes defines are kept, and any other name is an unknown field, removed as the
 //! API server drops it.
 
+use super::decode;
 use super::kinds::{ResourceRequirements, Toleration};
 use super::locate::Segment;
 use super::meta::StringMap;
@@ -297,9 +298,9 @@ fn check(flattened: Flattened, value: &mut Value, path: &mut Vec<Segment>, issue
 fn check_list_type(inner: Flattened, value: &Value, path: &[Segment], issues: &mut Issues) {
     use super::kinds::{Container, ContainerPort, ServicePort};
     match inner {
-        Flattened::Container => check_as::<Vec<Container>>(value, path, issues),
-        Flattened::ContainerPort => check_as::<Vec<ContainerPort>>(value, path, issues),
-        _ => check_as::<Vec<ServicePort>>(value, path, issues),
+        Flattened::Container => check_type::<Vec<Container>>(value, path, issues),
+        Flattened::ContainerPort => check_type::<Vec<ContainerPort>>(value, path, issues),
+        _ => check_type::<Vec<ServicePort>>(value, path, issues),
     }
 }
 
@@ -307,12 +308,12 @@ fn check_list_type(inner: Flattened, value: &Value, path: &[Segment], issues: &m
 fn check_struct(flattened: Flattened, value: &Value, path: &[Segment], issues: &mut Issues) {
     use super::kinds::{Container, ContainerPort, PodSpec, Probe, ServicePort, ServiceSpec};
     match flattened {
-        Flattened::PodSpec => check_as::<PodSpec>(value, path, issues),
-        Flattened::Container => check_as::<Container>(value, path, issues),
-        Flattened::Probe => check_as::<Probe>(value, path, issues),
-        Flattened::ContainerPort => check_as::<ContainerPort>(value, path, issues),
-        Flattened::ServiceSpec => check_as::<ServiceSpec>(value, path, issues),
-        Flattened::ServicePort => check_as::<ServicePort>(value, path, issues),
+        Flattened::PodSpec => check_type::<PodSpec>(value, path, issues),
+        Flattened::Container => check_type::<Container>(value, path, issues),
+        Flattened::Probe => check_type::<Probe>(value, path, issues),
+        Flattened::ContainerPort => check_type::<ContainerPort>(value, path, issues),
+        Flattened::ServiceSpec => check_type::<ServiceSpec>(value, path, issues),
+        Flattened::ServicePort => check_type::<ServicePort>(value, path, issues),
     }
 }
 
@@ -326,37 +327,46 @@ fn check_field(
 ) {
     use Flattened::*;
     match (flattened, key) {
-        (PodSpec, "terminationGracePeriodSeconds") => check_as::<i64>(value, path, issues),
+        (PodSpec, "terminationGracePeriodSeconds") => check_type::<i64>(value, path, issues),
         (PodSpec, "nodeSelector") | (ServiceSpec, "selector") => {
-            check_as::<StringMap>(value, path, issues)
+            check_type::<StringMap>(value, path, issues)
         }
-        (PodSpec, "tolerations") => check_as::<Vec<Toleration>>(value, path, issues),
+        (PodSpec, "tolerations") => check_type::<Vec<Toleration>>(value, path, issues),
         (PodSpec, "securityContext") => {}
         (PodSpec, "enableServiceLinks") | (ServiceSpec, "publishNotReadyAddresses") => {
-            check_as::<bool>(value, path, issues)
+            check_type::<bool>(value, path, issues)
         }
         (PodSpec, "priority")
         | (Probe, _)
         | (ContainerPort, "containerPort")
-        | (ServicePort, "port" | "nodePort") => check_as::<i32>(value, path, issues),
-        (Container, "resources") => check_as::<ResourceRequirements>(value, path, issues),
+        | (ServicePort, "port" | "nodePort") => check_type::<i32>(value, path, issues),
+        (Container, "resources") => check_type::<ResourceRequirements>(value, path, issues),
         (ServiceSpec, "clusterIPs" | "externalIPs" | "ipFamilies") => {
-            check_as::<Vec<String>>(value, path, issues)
+            check_type::<Vec<String>>(value, path, issues)
         }
-        (ServicePort, "targetPort") => check_as::<IntOrString>(value, path, issues),
-        _ => check_as::<String>(value, path, issues),
+        (ServicePort, "targetPort") => check_type::<IntOrString>(value, path, issues),
+        _ => check_type::<String>(value, path, issues),
     }
 }
 
+/// Checks that `value` decodes as `T`; only the issues matter.
+fn check_type<T: DeserializeOwned>(value: &Value, path: &[Segment], issues: &mut Issues) {
+    check_as::<T>(value, path, issues);
+}
+
 /// Deserializes `value` as `T`, recording a type error and unknown fields under `path`.
-pub fn check_as<T: DeserializeOwned>(value: &Value, path: &[Segment], issues: &mut Issues) {
+/// Gives the value back when it decoded.
+pub fn check_as<T: DeserializeOwned>(
+    value: &Value,
+    path: &[Segment],
+    issues: &mut Issues,
+) -> Option<T> {
     let mut unknown = Vec::new();
-    let mut record = |p: serde_ignored::Path| unknown.push(ignored_path(&p));
-    let tracked = serde_ignored::Deserializer::new(value, &mut record);
-    if let Err(e) = serde_path_to_error::deserialize::<_, T>(tracked) {
+    let decoded = decode::decode::<T>(value, &mut unknown);
+    if let Err(e) = &decoded {
         let mut at = path.to_vec();
-        at.extend(tracked_path(e.path()));
-        issues.errors.push((at, e.inner().to_string()));
+        at.extend(e.path.iter().cloned());
+        issues.errors.push((at, e.message.clone()));
     }
     for p in unknown {
         let mut at = path.to_vec();
@@ -365,42 +375,7 @@ pub fn check_as<T: DeserializeOwned>(value: &Value, path: &[Segment], issues: &m
             issues.unknown.push(at);
         }
     }
-}
-
-/// A serde_path_to_error path as segments.
-pub fn tracked_path(path: &serde_path_to_error::Path) -> Vec<Segment> {
-    path.iter()
-        .filter_map(|s| match s {
-            serde_path_to_error::Segment::Seq { index } => Some(Segment::Index(*index)),
-            serde_path_to_error::Segment::Map { key } => Some(Segment::Key(key.clone())),
-            serde_path_to_error::Segment::Enum { variant } => Some(Segment::Key(variant.clone())),
-            serde_path_to_error::Segment::Unknown => None,
-        })
-        .collect()
-}
-
-/// A serde_ignored path as segments.
-pub fn ignored_path(path: &serde_ignored::Path) -> Vec<Segment> {
-    let mut out = Vec::new();
-    let mut at = path;
-    loop {
-        at = match at {
-            serde_ignored::Path::Root => break,
-            serde_ignored::Path::Seq { parent, index } => {
-                out.push(Segment::Index(*index));
-                parent
-            }
-            serde_ignored::Path::Map { parent, key } => {
-                out.push(Segment::Key(key.clone()));
-                parent
-            }
-            serde_ignored::Path::Some { parent }
-            | serde_ignored::Path::NewtypeStruct { parent }
-            | serde_ignored::Path::NewtypeVariant { parent } => parent,
-        };
-    }
-    out.reverse();
-    out
+    decoded.ok()
 }
 
 #[cfg(test)]

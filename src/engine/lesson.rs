@@ -5,6 +5,7 @@
 
 use super::cluster::{Cluster, NodeShape};
 use super::controllers::deployment::util::{revision, REVISION};
+use super::decode;
 use super::kinds::{
     Deployment, Endpoints, HorizontalPodAutoscaler, Namespace, Node, Pod, ReplicaSet,
 };
@@ -247,12 +248,27 @@ impl Lesson {
                 .unwrap_or_default();
             format!("{at}{path}: {inner}")
         })?;
-        if lesson.goals.is_empty() {
+        lesson.checked()
+    }
+
+    /// Parses a lesson the page embeds: [`Lesson::parse`]'s lesson, or `None` where it
+    /// fails, without saying why. The YAML is read into a JSON value and decoded by
+    /// [`decode`], as manifests are, so the page carries no second YAML decoder for the
+    /// lesson types (and no serde_path_to_error); a test checks that every embedded
+    /// lesson reads the same both ways.
+    pub fn parse_embedded(text: &str) -> Option<Lesson> {
+        let value: serde_json::Value = serde_yaml_ng::from_str(text).ok()?;
+        decode::from_value::<Lesson>(&value).ok()?.checked().ok()
+    }
+
+    /// The checks beyond the types: at least one goal, and scripts that parse.
+    fn checked(self) -> Result<Lesson, String> {
+        if self.goals.is_empty() {
             return Err("goals: a lesson needs at least one goal".into());
         }
-        script::parse(&lesson.solution).map_err(|e| format!("solution: {e}"))?;
-        script::parse(&lesson.start.setup).map_err(|e| format!("start.setup: {e}"))?;
-        Ok(lesson)
+        script::parse(&self.solution).map_err(|e| format!("solution: {e}"))?;
+        script::parse(&self.start.setup).map_err(|e| format!("start.setup: {e}"))?;
+        Ok(self)
     }
 
     /// The cluster the lesson starts from: nodes, then the setup script.

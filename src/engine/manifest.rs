@@ -9,11 +9,13 @@
 //! unknown fields, which it drops. Nothing here panics on any input: every problem
 //! becomes a [`Diagnostic`] and the other documents go on.
 
+use super::decode;
 use super::diagnostic::{Diagnostic, Severity};
-use super::fields::{self, ignored_path, tracked_path};
+use super::fields;
 use super::locate::{format_path, split_documents, DocumentSpan, Outline, Segment};
 use super::meta::ObjectMeta;
 use super::object::{kind_info, Generic, Kind, KindInfo, Object, KINDS};
+use crate::engine::sort;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -95,9 +97,7 @@ pub fn parse_manifests(text: &str) -> Parsed {
         }
     }
     // Errors first in document order would hide where they are: sort by place instead.
-    parsed
-        .diagnostics
-        .sort_by_key(|d| (d.document, d.line, d.column));
+    sort::sort_by_key(&mut parsed.diagnostics, |d| (d.document, d.line, d.column));
     parsed
 }
 
@@ -482,10 +482,7 @@ impl DocumentReader<'_> {
         let mut zeroed: BTreeMap<Vec<Segment>, usize> = BTreeMap::new();
         for _ in 0..32 {
             let mut unknown = Vec::new();
-            let mut record = |p: serde_ignored::Path| unknown.push(ignored_path(&p));
-            let tracked = serde_ignored::Deserializer::new(&value, &mut record);
-            let decoded = serde_path_to_error::deserialize::<_, T>(tracked);
-            let error = match decoded {
+            let error = match decode::decode::<T>(&value, &mut unknown) {
                 Ok(typed) => {
                     for path in unknown.iter().filter(|p| !fields::unmodeled(p)) {
                         self.report(
@@ -499,8 +496,8 @@ impl DocumentReader<'_> {
                 }
                 Err(e) => e,
             };
-            let path = tracked_path(error.path());
-            let message = error.inner().to_string();
+            let path = error.path;
+            let message = error.message;
             let retry = match missing_field(&message) {
                 Some(field) => {
                     let mut target = path.clone();
@@ -544,7 +541,7 @@ impl DocumentReader<'_> {
             .unwrap_or_else(|| Value::Object(Map::new()));
         let mut issues = fields::Issues::default();
         let meta_path = [Segment::Key("metadata".into())];
-        fields::check_as::<ObjectMeta>(&metadata_value, &meta_path, &mut issues);
+        let metadata = fields::check_as::<ObjectMeta>(&metadata_value, &meta_path, &mut issues);
         for path in &issues.unknown {
             self.report(
                 Severity::Warning,
@@ -556,7 +553,7 @@ impl DocumentReader<'_> {
         for (path, message) in &issues.errors {
             self.report(Severity::Error, prefix, path, message.clone());
         }
-        let metadata: ObjectMeta = serde_json::from_value(metadata_value).ok()?;
+        let metadata = metadata?;
         let rest = map.into_iter().collect();
         Some(Object::Other(Generic {
             api_version,

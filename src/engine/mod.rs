@@ -7,6 +7,7 @@
 pub mod chaos;
 pub mod cluster;
 pub mod controllers;
+pub mod decode;
 pub mod defaults;
 pub mod diagnostic;
 pub mod explain;
@@ -23,6 +24,7 @@ pub mod quantity;
 pub mod registry;
 pub mod rng;
 pub mod script;
+pub mod sort;
 pub mod store;
 pub mod time;
 pub mod traffic;

@@ -19,6 +19,7 @@ use crate::engine::kinds::{
 use crate::engine::meta::{ObjectMeta, StringMap};
 use crate::engine::object::{Generic, Object};
 use crate::engine::quantity::Quantity;
+use crate::engine::sort;
 use crate::engine::store::Store;
 use crate::engine::time::SimTime;
 use serde_json::Value;
@@ -301,7 +302,7 @@ fn describe_containers(
         let startup: Option<Probe> = c
             .extra
             .get("startupProbe")
-            .and_then(|v| serde_json::from_value(v.clone()).ok());
+            .and_then(|v| crate::engine::decode::from_value(v).ok());
         for (title, probe) in [
             ("Liveness", c.liveness_probe.as_ref()),
             ("Readiness", c.readiness_probe.as_ref()),
@@ -576,7 +577,7 @@ fn describe_mounts(o: &mut Out, c: &Container) {
             .unwrap_or("")
             .to_string()
     };
-    mounts.sort_by_key(path);
+    sort::sort_by_key(&mut mounts, path);
     for m in &mounts {
         let mut flags = vec![
             if m.get("readOnly").and_then(Value::as_bool).unwrap_or(false) {
@@ -716,7 +717,7 @@ fn init_container_specs(pod: &Pod) -> Vec<Container> {
         return Vec::new();
     };
     list.iter()
-        .filter_map(|v| serde_json::from_value(v.clone()).ok())
+        .filter_map(|v| crate::engine::decode::from_value(v).ok())
         .collect()
 }
 
@@ -794,7 +795,7 @@ fn describe_pod_template(o: &mut Out, template: &PodTemplateSpec) {
         .and_then(Value::as_array)
         .map(|l| {
             l.iter()
-                .filter_map(|v| serde_json::from_value(v.clone()).ok())
+                .filter_map(|v| crate::engine::decode::from_value(v).ok())
                 .collect()
         })
         .unwrap_or_default();
@@ -891,7 +892,7 @@ fn deployment_replica_sets<'a>(
         .filter(|rs| rs.metadata.namespace == d.metadata.namespace)
         .filter(|rs| is_controlled_by(&rs.metadata, &d.metadata, "Deployment"))
         .collect();
-    owned.sort_by(|a, b| {
+    sort::sort_by(&mut owned, |a, b| {
         let created = |rs: &ReplicaSet| {
             rs.metadata
                 .creation_timestamp
@@ -2028,7 +2029,7 @@ fn tolerations_multiline(o: &mut Out, title: &str, tolerations: &[Toleration]) {
         return;
     }
     let mut sorted: Vec<&Toleration> = tolerations.iter().collect();
-    sorted.sort_by_key(|t| t.key.clone().unwrap_or_default());
+    sort::sort_by_key(&mut sorted, |t| t.key.clone().unwrap_or_default());
     for (i, t) in sorted.into_iter().enumerate() {
         if i != 0 {
             o.write(L0, "\t");
@@ -2065,7 +2066,7 @@ fn taints_multiline(o: &mut Out, title: &str, taints: &[Taint]) {
         return;
     }
     let mut sorted: Vec<&Taint> = taints.iter().collect();
-    sorted.sort_by_key(|t| format!("{},{}", t.effect, t.key));
+    sort::sort_by_key(&mut sorted, |t| format!("{},{}", t.effect, t.key));
     for (i, t) in sorted.into_iter().enumerate() {
         if i != 0 {
             o.write(L0, "\t");
@@ -2142,7 +2143,7 @@ fn events_for<'a>(store: &'a Store, meta: &ObjectMeta, kind: &str) -> Vec<&'a Ev
     };
     let mut events: Vec<&Event> = store.events.values().filter(|e| involves(e)).collect();
     // Stable, so events of the same second keep the store's order.
-    events.sort_by_key(|e| event_last_seen(e));
+    sort::sort_by_key(&mut events, |e| event_last_seen(e));
     events
 }
 

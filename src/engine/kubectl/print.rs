@@ -11,6 +11,7 @@ use crate::engine::kinds::{
 };
 use crate::engine::meta::{LabelSelector, StringMap};
 use crate::engine::object::{Generic, KindInfo, Object};
+use crate::engine::sort;
 use crate::engine::store::Store;
 use crate::engine::time::{human_duration, SimTime};
 use serde_json::Value;
@@ -169,7 +170,7 @@ pub fn selector_string(selector: &LabelSelector) -> String {
         };
         reqs.push((r.key.as_str(), text));
     }
-    reqs.sort_by(|a, b| a.0.cmp(b.0));
+    sort::sort_by(&mut reqs, |a, b| a.0.cmp(b.0));
     reqs.into_iter()
         .map(|(_, t)| t)
         .collect::<Vec<_>>()
@@ -374,7 +375,7 @@ fn render_table(
     if kind.kind == "Event" {
         // Ties within a second keep the order the events were first recorded in: the
         // hex suffix of an event's name grows with the time and order of creation.
-        ordered.sort_by_key(|o| match o {
+        sort::sort_by_key(&mut ordered, |o| match o {
             Object::Event(e) => (
                 event_last_seen(e),
                 e.metadata.name.rsplit('.').next().map(str::to_string),

@@ -9,6 +9,7 @@ use crate::engine::controllers::deployment::util::{
 use crate::engine::explain::ObjRef;
 use crate::engine::kinds::{find_condition, Deployment, PodTemplateSpec, ReplicaSet};
 use crate::engine::object::{resolve_resource, Object};
+use crate::engine::sort;
 
 /// How far `rollout status` lets simulated time run while it waits.
 const STATUS_LIMIT_MS: u64 = 15 * 60 * 1000;
@@ -161,7 +162,7 @@ fn owned_rss<'a>(cluster: &'a Cluster, d: &'a Deployment) -> Vec<&'a ReplicaSet>
                 .is_some_and(|r| r.uid == d.metadata.uid)
         })
         .collect();
-    v.sort_by_key(|rs| revision(rs));
+    sort::sort_by_key(&mut v, |rs| revision(rs));
     v
 }
 
@@ -262,7 +263,7 @@ fn undo(cluster: &mut Cluster, a: &Args, d: Deployment) -> Output {
     let target = if to == 0 {
         // The second-highest revision: the one before the current.
         let mut revs: Vec<&ReplicaSet> = rss.clone();
-        revs.sort_by_key(|rs| std::cmp::Reverse(revision(rs)));
+        sort::sort_by_key(&mut revs, |rs| std::cmp::Reverse(revision(rs)));
         match revs.get(1) {
             Some(rs) => *rs,
             None => {
