@@ -234,8 +234,12 @@ pub fn start(config: AppConfig, problems: Vec<String>) -> Ui {
             .filter(|p| !config.shows(p))
             .map(String::from)
             .collect();
-        if !config.shows("console") && config.shows("events") {
-            layout.tab = "events".into();
+        // The first bottom tab the widget shows is the one it opens on.
+        if let Some(tab) = ["console", "events", "graph"]
+            .into_iter()
+            .find(|t| config.shows(t))
+        {
+            layout.tab = tab.into();
         }
     }
     let mut notices = saved.problems;
@@ -290,7 +294,7 @@ pub fn Workspace(ui: Ui) -> impl IntoView {
             c.embedded,
             !c.embedded || c.lesson.is_some(),
             c.embedded && c.goal.is_some() && c.shows("goal"),
-            !c.embedded || c.shows("console") || c.shows("events"),
+            !c.embedded || c.shows("console") || c.shows("events") || c.shows("graph"),
             c.readonly,
         )
     });

@@ -121,7 +121,7 @@ pub fn Timeline() -> impl IntoView {
                                     view! {
                                         <span
                                             class="tl-mark"
-                                            style=format!("left: {pct:.2}%")
+                                            style:left=format!("{pct:.2}%")
                                             title=title.clone()
                                         ></span>
                                     }
