@@ -124,7 +124,9 @@ pub fn Header() -> impl IntoView {
                 </Show>
             </div>
             <div class="tools">
-                <super::share_ui::ShareButton />
+                // A widget's session belongs to its docs page, which reads no share
+                // fragment; only the full page offers links.
+                {(!ui.embedded()).then(|| view! { <super::share_ui::ShareButton /> })}
                 <button
                     aria-pressed=move || ui.layout.with(|l| l.editor_shown).to_string()
                     on:click=move |_| ui.layout.update(|l| l.editor_shown = !l.editor_shown)
