@@ -194,8 +194,14 @@ fn Unscheduled() -> impl IntoView {
                     </span>
                 </div>
                 <div class="chips">
-                    <For each=pods key=|p| p.render_key() let:chip>
-                        <Chip chip=chip />
+                    <For each=pods key=|p| p.uid.clone() let:chip>
+                        <Chip
+                            live=Signal::derive({
+                                let uid = chip.uid.clone();
+                                move || ui.cluster.with(|v| v.unscheduled.iter().find(|p| p.uid == uid).cloned())
+                            })
+                            chip=chip
+                        />
                     </For>
                 </div>
             </div>
@@ -258,8 +264,14 @@ fn Lane(name: String) -> impl IntoView {
             <Meter label="CPU" usage=Signal::derive(move || get().cpu) />
             <Meter label="Mem" usage=Signal::derive(move || get().memory) />
             <div class="chips" role="list" aria-label=format!("Pods on {name}")>
-                <For each=pods key=|p| p.render_key() let:chip>
-                    <Chip chip=chip />
+                <For each=pods key=|p| p.uid.clone() let:chip>
+                    <Chip
+                        live=Signal::derive({
+                            let uid = chip.uid.clone();
+                            move || lane.with(|l| l.as_ref().and_then(|l| l.pods.iter().find(|p| p.uid == uid).cloned()))
+                        })
+                        chip=chip
+                    />
                 </For>
             </div>
             <div class="lane-actions">
@@ -319,10 +331,18 @@ fn glyph(chip: &PodChip) -> &'static str {
     }
 }
 
-/// One pod. Clicking it inspects it; Delete deletes it.
+/// One pod. Clicking it inspects it; Delete deletes it. Keyed by uid: the same element
+/// follows the pod through its statuses (`live`), so colour changes animate and a
+/// focused chip keeps the focus.
 #[component]
-fn Chip(chip: PodChip) -> impl IntoView {
+fn Chip(chip: PodChip, live: Signal<Option<PodChip>>) -> impl IntoView {
     let ui = expect_context::<Ui>();
+    let first = chip.clone();
+    // The last state seen: a pod on its way out keeps what it showed.
+    let data = Memo::new(move |prev: Option<&PodChip>| {
+        live.get()
+            .unwrap_or_else(|| prev.cloned().unwrap_or_else(|| first.clone()))
+    });
     let name = chip.name.clone();
     let ns = chip.namespace.clone();
     let lit = {
@@ -355,36 +375,40 @@ fn Chip(chip: PodChip) -> impl IntoView {
             }
         }
     };
-    let class = format!(
-        "chip {} shade-{}{}",
-        chip.class.css(),
-        chip.shade,
-        if chip.owner.is_none() { " bare" } else { "" }
-    );
-    let label = chip.label();
+    let class = move || {
+        data.with(|c| {
+            format!(
+                "chip {} shade-{}{}",
+                c.class.css(),
+                c.shade,
+                if c.owner.is_none() { " bare" } else { "" }
+            )
+        })
+    };
+    let label = move || data.with(|c| c.label());
     view! {
         <button
             class=class
             class:lit=lit
             class:selected=selected
             role="listitem"
-            style:--hue=chip.hue.to_string()
+            style:--hue=move || data.with(|c| c.hue.to_string())
             data-testid="pod"
             data-pod=chip.name.clone()
-            data-status=chip.status.clone()
-            aria-label=label.clone()
+            data-status=move || data.with(|c| c.status.clone())
+            aria-label=label
             title=label
             on:click=click
             on:keydown=key
         >
             <span class="chip-top">
                 <span class="chip-name">{chip.short.clone()}</span>
-                {(chip.revision > 0).then(|| view! { <span class="chip-rev">{format!("r{}", chip.revision)}</span> })}
+                {move || data.with(|c| (c.revision > 0).then(|| format!("r{}", c.revision))).map(|r| view! { <span class="chip-rev">{r}</span> })}
             </span>
             <span class="chip-status">
-                <span class="glyph" aria-hidden="true">{glyph(&chip)}</span>
-                <span class="chip-status-text">{chip.status.clone()}</span>
-                {(chip.restarts > 0).then(|| view! { <span class="chip-restarts">{format!("↻{}", chip.restarts)}</span> })}
+                <span class="glyph" aria-hidden="true">{move || data.with(glyph)}</span>
+                <span class="chip-status-text">{move || data.with(|c| c.status.clone())}</span>
+                {move || data.with(|c| (c.restarts > 0).then(|| format!("↻{}", c.restarts))).map(|r| view! { <span class="chip-restarts">{r}</span> })}
             </span>
             {move || hits().map(|n| view! { <span class="hits" aria-label=format!("{n} requests")>{format!("{n}")}</span> })}
         </button>

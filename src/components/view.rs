@@ -100,15 +100,6 @@ pub struct PodChip {
 }
 
 impl PodChip {
-    /// A key that changes whenever anything drawn on the chip changes, so a keyed list
-    /// redraws only the chips that changed.
-    pub fn render_key(&self) -> String {
-        format!(
-            "{}|{}|{}|{}|{}",
-            self.uid, self.status, self.ready, self.restarts, self.revision
-        )
-    }
-
     /// What a screen reader and the tooltip say about the chip.
     pub fn label(&self) -> String {
         let mut s = format!("Pod {}: {}, {} ready", self.name, self.status, self.ready);

@@ -245,4 +245,23 @@ export const tests = [
     await t.page.waitForTimeout(400);
     await t.screenshot('presenter-dark');
   }),
+  test('a focused pod chip keeps the focus while its status changes', async (t) => {
+    await openConverged(t);
+    const input = t.byTestId('console-input');
+    await input.fill('kubectl scale deployment web --replicas=4');
+    await input.press('Enter');
+    // The new pod's chip, before it runs.
+    const name = await t.page.waitForFunction(() => {
+      const chip = [...document.querySelectorAll('[data-testid=pod]')].find((p) => p.dataset.status !== 'Running');
+      return chip && chip.dataset.pod;
+    });
+    const pod = await name.jsonValue();
+    await t.page.locator(`[data-testid=pod][data-pod="${pod}"]`).focus();
+    await t.page.waitForFunction(
+      (pod) => document.querySelector(`[data-testid=pod][data-pod="${pod}"]`)?.dataset.status === 'Running',
+      pod,
+      { timeout: 15_000 },
+    );
+    assert.equal(await t.page.evaluate(() => document.activeElement?.dataset?.pod), pod, 'focus stayed on the chip');
+  }),
 ];
