@@ -25,6 +25,12 @@ pub fn ClusterPanel() -> impl IntoView {
         ui.cluster
             .with(|v| v.lanes.iter().map(|l| l.name.clone()).collect::<Vec<_>>())
     };
+    let dots = TrafficDots {
+        dots: RwSignal::new(Vec::new()),
+        area: NodeRef::new(),
+        next: StoredValue::new(0),
+    };
+    provide_context(dots);
     let image = RwSignal::new(String::from("nginx:1.28"));
     let add_node = move |_| {
         let n = ui.cluster.with_untracked(|v| {
@@ -83,7 +89,19 @@ pub fn ClusterPanel() -> impl IntoView {
                     "+ Node"
                 </button>
             </header>
-            <div class="cluster-body">
+            <div class="cluster-body" node_ref=dots.area>
+                <div class="traffic-dots" aria-hidden="true">
+                    <For each=move || dots.dots.get() key=|d| d.id let:d>
+                        <span
+                            class="traffic-dot"
+                            style:left=format!("{:.0}px", d.x)
+                            style:top=format!("{:.0}px", d.y)
+                            style:--dx=format!("{:.0}px", d.dx)
+                            style:--dy=format!("{:.0}px", d.dy)
+                            style:animation-delay=format!("{}ms", d.delay_ms)
+                        ></span>
+                    </For>
+                </div>
                 <Services />
                 <div class="lanes">
                     <Unscheduled />
@@ -127,6 +145,8 @@ fn ServiceCard(svc: ServiceView) -> impl IntoView {
         move || ui.lit_service.set(Some(uid.clone()))
     };
     let light2 = light.clone();
+    let dots = expect_context::<TrafficDots>();
+    let card = NodeRef::<leptos::html::Li>::new();
     let send = {
         let (ns, name, uid) = (ns.clone(), name.clone(), uid.clone());
         move |_| {
@@ -136,6 +156,9 @@ fn ServiceCard(svc: ServiceView) -> impl IntoView {
                 .into_iter()
                 .collect();
             if !hits.is_empty() {
+                if let Some(card) = card.get_untracked() {
+                    dots.launch(&card, &hits);
+                }
                 ui.traffic.set(hits);
                 ui.lit_service.set(Some(uid.clone()));
                 Timeout::new(TRAFFIC_SHOWN_MS, move || ui.traffic.set(BTreeMap::new())).forget();
@@ -150,6 +173,7 @@ fn ServiceCard(svc: ServiceView) -> impl IntoView {
     view! {
         <li
             class="svc"
+            node_ref=card
             class:lit=lit
             data-testid="service"
             on:mouseenter=move |_| light()
@@ -169,6 +193,81 @@ fn ServiceCard(svc: ServiceView) -> impl IntoView {
                 {format!("Send {TRAFFIC_REQUESTS} requests")}
             </button>
         </li>
+    }
+}
+
+/// Requests in flight, drawn as dots that fly from a Service to the pods that
+/// answered them: traffic spreading over the pods, seen.
+#[derive(Clone, Copy)]
+struct TrafficDots {
+    dots: RwSignal<Vec<Dot>>,
+    /// The element the dots are positioned in.
+    area: NodeRef<leptos::html::Div>,
+    next: StoredValue<u64>,
+}
+
+#[derive(Clone, PartialEq)]
+struct Dot {
+    id: u64,
+    x: f64,
+    y: f64,
+    dx: f64,
+    dy: f64,
+    delay_ms: u32,
+}
+
+/// How long the dots of one burst stay drawn.
+const DOTS_SHOWN_MS: u32 = 1800;
+
+impl TrafficDots {
+    /// One dot per request, from the Service's card to the chip of the pod that
+    /// answered it, staggered so the spread reads as a stream.
+    fn launch(&self, card: &web_sys::Element, hits: &BTreeMap<String, usize>) {
+        let Some(area) = self.area.get_untracked() else {
+            return;
+        };
+        let origin = area.get_bounding_client_rect();
+        let from = card.get_bounding_client_rect();
+        let (x, y) = (
+            from.left() - origin.left() + from.width() / 2.0,
+            from.bottom() - origin.top() + area.scroll_top() as f64,
+        );
+        let mut dots = Vec::new();
+        let mut next = self.next.get_value();
+        for (pod, n) in hits {
+            let selector = format!("[data-testid=pod][data-pod=\"{pod}\"]");
+            let Some(chip) = area.query_selector(&selector).ok().flatten() else {
+                continue;
+            };
+            let to = chip.get_bounding_client_rect();
+            let (tx, ty) = (
+                to.left() - origin.left() + to.width() / 2.0,
+                to.top() - origin.top() + area.scroll_top() as f64 + to.height() / 2.0,
+            );
+            for _ in 0..*n {
+                dots.push(Dot {
+                    id: next,
+                    x,
+                    y,
+                    dx: tx - x,
+                    dy: ty - y,
+                    delay_ms: 0,
+                });
+                next += 1;
+            }
+        }
+        // Requests leave one after another, in the order they were sent.
+        for (i, d) in dots.iter_mut().enumerate() {
+            d.delay_ms = (i as u32) * 30;
+        }
+        self.next.set_value(next);
+        let ids: Vec<u64> = dots.iter().map(|d| d.id).collect();
+        self.dots.update(|all| all.extend(dots));
+        let this = *self;
+        Timeout::new(DOTS_SHOWN_MS, move || {
+            this.dots.update(|all| all.retain(|d| !ids.contains(&d.id)))
+        })
+        .forget();
     }
 }
 

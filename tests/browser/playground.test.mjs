@@ -215,6 +215,10 @@ export const tests = [
     await t.byTestId('send-traffic').click();
     const hits = await t.page.locator('[data-testid=pod] .hits').allInnerTexts();
     assert.equal(hits.map(Number).reduce((a, b) => a + b, 0), 30, 'every request landed on a pod');
+    // Each request flies as a dot from the Service towards the pod that answered it.
+    assert.equal(await t.page.locator('.traffic-dot').count(), 30, 'one dot per request');
+    await t.screenshot('traffic');
+    await t.page.waitForFunction(() => document.querySelectorAll('.traffic-dot').length === 0, null, { timeout: 5000 });
     assert.match(await t.byTestId('console-output').innerText(), /30 requests to service\/web/);
     await t.page.locator('[data-node=node-2] [data-testid=node-fail]').click();
     await t.byTestId('tab-events').click();
