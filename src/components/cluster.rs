@@ -14,6 +14,8 @@ use super::Ui;
 const TRAFFIC_REQUESTS: usize = 30;
 /// How long hit counts stay on the chips.
 const TRAFFIC_SHOWN_MS: u32 = 4000;
+/// How long a deleted pod's chip fades out before it goes.
+const LEAVING_MS: u32 = 350;
 /// Above this many pods a lane draws compact chips.
 const DENSE_ABOVE: usize = 24;
 
@@ -331,7 +333,39 @@ fn Lane(name: String) -> impl IntoView {
             pods: Vec::new(),
         })
     };
-    let pods = move || lane.with(|l| l.as_ref().map(|l| l.pods.clone()).unwrap_or_default());
+    let current = move || lane.with(|l| l.as_ref().map(|l| l.pods.clone()).unwrap_or_default());
+    // Pods gone from the node stay drawn for a moment, fading out where they were.
+    let leaving = RwSignal::new(Vec::<(usize, PodChip)>::new());
+    Effect::new(move |prev: Option<Vec<PodChip>>| {
+        let now = current();
+        if let Some(prev) = prev {
+            let gone: Vec<(usize, PodChip)> = prev
+                .into_iter()
+                .enumerate()
+                .filter(|(_, p)| !now.iter().any(|n| n.uid == p.uid))
+                .collect();
+            if !gone.is_empty() {
+                let uids: Vec<String> = gone.iter().map(|(_, p)| p.uid.clone()).collect();
+                leaving.update(|l| l.extend(gone));
+                Timeout::new(LEAVING_MS, move || {
+                    leaving.update(|l| l.retain(|(_, p)| !uids.contains(&p.uid)))
+                })
+                .forget();
+            }
+        }
+        now
+    });
+    let pods = move || {
+        let mut all = current();
+        leaving.with(|l| {
+            for (i, p) in l {
+                if !all.iter().any(|n| n.uid == p.uid) {
+                    all.insert((*i).min(all.len()), p.clone());
+                }
+            }
+        });
+        all
+    };
     let dense = move || lane.with(|l| l.as_ref().is_some_and(|l| l.pods.len() > DENSE_ABOVE));
     let ready = move || lane.with(|l| l.as_ref().is_some_and(|l| l.ready));
     let cordoned = move || lane.with(|l| l.as_ref().is_some_and(|l| l.cordoned));
@@ -438,6 +472,7 @@ fn Chip(chip: PodChip, live: Signal<Option<PodChip>>) -> impl IntoView {
     let ui = expect_context::<Ui>();
     let first = chip.clone();
     // The last state seen: a pod on its way out keeps what it showed.
+    let gone = move || live.with(Option::is_none);
     let data = Memo::new(move |prev: Option<&PodChip>| {
         live.get()
             .unwrap_or_else(|| prev.cloned().unwrap_or_else(|| first.clone()))
@@ -490,9 +525,13 @@ fn Chip(chip: PodChip, live: Signal<Option<PodChip>>) -> impl IntoView {
             class=class
             class:lit=lit
             class:selected=selected
+            class:leaving=gone
             role="listitem"
             style:--hue=move || data.with(|c| c.hue.to_string())
-            data-testid="pod"
+            // A chip fading out is no longer a pod of the cluster, for tests and
+            // screen readers alike.
+            data-testid=move || if gone() { "pod-leaving" } else { "pod" }
+            aria-hidden=move || gone().then_some("true")
             data-pod=chip.name.clone()
             data-status=move || data.with(|c| c.status.clone())
             aria-label=label

@@ -133,6 +133,13 @@ export const tests = [
     const name = await first.getAttribute('data-pod');
     await first.click();
     assert.match(await t.byTestId('inspect').innerText(), new RegExp(`Name:\\s+${name}`));
+    // Watch for the chip's exit: it fades out in place before it is removed.
+    await t.page.evaluate((name) => {
+      window.__left = false;
+      new MutationObserver(() => {
+        if (document.querySelector(`[data-testid=pod-leaving][data-pod="${name}"]`)) window.__left = true;
+      }).observe(document.body, { subtree: true, attributes: true, childList: true });
+    }, name);
     await t.byTestId('inspect-delete').click();
     await t.page.waitForFunction(
       (name) => !document.querySelector(`[data-testid=pod][data-pod="${name}"]`),
@@ -142,6 +149,7 @@ export const tests = [
     await waitForRunningPods(t, 3);
     const names = await t.page.locator('[data-testid=pod]').evaluateAll((els) => els.map((e) => e.dataset.pod));
     assert.ok(!names.includes(name), `${name} is gone, replaced by another pod`);
+    assert.equal(await t.page.evaluate(() => window.__left), true, 'the deleted pod faded out');
   }),
 
   test('the console runs kubectl and the runner directives, with history', async (t) => {
