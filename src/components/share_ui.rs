@@ -149,7 +149,7 @@ fn opened(
             ui.layout.update(|l| l.hidden.clear());
             notice(
                 ui,
-                format!("The {what} could not be opened: {e}. An empty sandbox was started instead.{kept_words}"),
+                format!("{} could not be opened: {e}. An empty sandbox was started instead.{kept_words}", capitalized(what)),
             );
         }
     }
@@ -428,4 +428,12 @@ fn read_session_file(
     if reader.read_as_text(&file).is_err() {
         result.set(Some("The file could not be read.".into()));
     }
+}
+
+/// `the link` as the start of a sentence: `The link`.
+fn capitalized(what: &str) -> String {
+    let mut c = what.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
