@@ -647,6 +647,11 @@ mod tests {
             .iter()
             .rposition(|m| m.label == "kubectl delete pod --all")
             .unwrap();
+        // The page's clock runs kubectl's wait: the delete returns at once and the
+        // ReplicaSet's reaction is the next moment, at the same instant.
+        let next = &h.moments()[at + 1];
+        assert_eq!(next.by, By::Controller("replicaset-controller"));
+        assert_eq!(next.at, h.moments()[at].at);
         h.view(at - 1);
         assert_eq!(pods(h.shown()), before);
         assert_eq!(pods(h.live()), after, "the present is untouched");

@@ -636,9 +636,16 @@ impl Cluster {
     }
 
     /// Defers (or not) the reaction commands run through [`Cluster::react`], so the
-    /// caller can run it watched, one controller action at a time.
+    /// caller can run it watched, one controller action at a time. While deferred,
+    /// commands also do not let time pass to wait (`kubectl delete` returns at once, as
+    /// with `--wait=false`): the caller's clock runs it, and every step is seen.
     pub fn defer_reactions(&mut self, defer: bool) {
         self.react_inline = !defer;
+    }
+
+    /// Whether commands react and wait inline ([`Cluster::defer_reactions`]).
+    pub fn reacts_inline(&self) -> bool {
+        self.react_inline
     }
 
     /// Marks state outside the store as changed, so every controller looks again.

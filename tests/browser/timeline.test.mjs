@@ -39,7 +39,7 @@ export const tests = [
     await t.byTestId('speed').selectOption('5');
     const before = await podNames(t);
     const beforeStates = await podStates(t);
-    await run(t, 'kubectl delete pod --all --wait=false');
+    await run(t, 'kubectl delete pod --all');
     await t.page.waitForFunction(
       (old) => {
         const pods = [...document.querySelectorAll('[data-testid=pod]')];
@@ -58,7 +58,7 @@ export const tests = [
       const marks = [...document.querySelectorAll('.tl-mark')];
       return marks.map((m) => m.title);
     });
-    assert.ok(target.some((m) => /kubectl delete pod --all --wait=false/.test(m)), `marks: ${target}`);
+    assert.ok(target.some((m) => /kubectl delete pod --all/.test(m)), `marks: ${target}`);
     // Walk back with the arrow keys from the present until the old pods are shown.
     await range.focus();
     let shown = await podStates(t);
@@ -73,7 +73,7 @@ export const tests = [
 
     // One step forward is the delete itself: a user action.
     await t.byTestId('tl-forward').click();
-    assert.match(await t.byTestId('tl-label').innerText(), /you\s+kubectl delete pod --all --wait=false/);
+    assert.match(await t.byTestId('tl-label').innerText(), /you\s+kubectl delete pod --all/);
     assert.deepEqual(await podNames(t), before, 'deleted pods are still drawn, Terminating');
     // The next step is a controller reacting to it at the same instant: the
     // ReplicaSet creates the replacements.

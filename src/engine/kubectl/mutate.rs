@@ -134,7 +134,7 @@ pub fn delete(cluster: &mut Cluster, a: &Args, input: &Input) -> Output {
         }
     }
     // kubectl waits until what it deleted is gone; in the simulation, time runs meanwhile.
-    if a.get("--wait").is_none_or(|w| w != "false") && !refs.is_empty() {
+    if a.get("--wait").is_none_or(|w| w != "false") && !refs.is_empty() && cluster.reacts_inline() {
         let start = cluster.now();
         cluster.step();
         while refs.iter().any(|(k, ns, n, uid)| {
