@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::graph_view::{graph_view, GraphNode, BOX_H, BOX_W};
+use super::graph_view::{graph_view, neighbour, Arrow, GraphNode, GraphView, BOX_H, BOX_W};
 use super::Ui;
 
 /// The Graph tab.
@@ -101,7 +101,7 @@ pub fn Graph() -> impl IntoView {
                     </For>
                 </g>
                 <For each=move || graph.get().nodes key=|n| n.render_key() let:node>
-                    <GraphBox node=node selected=selected />
+                    <GraphBox node=node selected=selected graph=graph />
                 </For>
             </svg>
         </div>
@@ -110,7 +110,11 @@ pub fn Graph() -> impl IntoView {
 
 /// One object's box: a button that selects it.
 #[component]
-fn GraphBox(node: GraphNode, selected: Memo<Option<String>>) -> impl IntoView {
+fn GraphBox(
+    node: GraphNode,
+    selected: Memo<Option<String>>,
+    graph: Memo<GraphView>,
+) -> impl IntoView {
     let ui = expect_context::<Ui>();
     let kind = node.kind;
     let (ns, name, uid) = (node.namespace.clone(), node.name.clone(), node.uid.clone());
@@ -140,10 +144,36 @@ fn GraphBox(node: GraphNode, selected: Memo<Option<String>>) -> impl IntoView {
             data-kind=kind
             data-name=node.name.clone()
             on:click=move |_| open()
-            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                if ev.key() == "Enter" || ev.key() == " " {
+            data-uid=node.uid.clone()
+            on:keydown={
+                let uid = node.uid.clone();
+                move |ev: leptos::ev::KeyboardEvent| {
+                    let arrow = match ev.key().as_str() {
+                        "Enter" | " " => {
+                            ev.prevent_default();
+                            open2();
+                            return;
+                        }
+                        "ArrowUp" => Arrow::Up,
+                        "ArrowDown" => Arrow::Down,
+                        "ArrowLeft" => Arrow::Left,
+                        "ArrowRight" => Arrow::Right,
+                        _ => return,
+                    };
                     ev.prevent_default();
-                    open2();
+                    let target = graph.with_untracked(|g| {
+                        neighbour(&g.nodes, &uid, arrow).map(|n| n.uid.clone())
+                    });
+                    let el = target.and_then(|t| {
+                        ui.root
+                            .get_untracked()
+                            .and_then(|root| root.query_selector(&format!("[data-uid=\"{t}\"]")).ok().flatten())
+                    });
+                    if let Some(el) = el {
+                        // An SVG element: `focus` is the same method on both (web-sys
+                        // calls it structurally).
+                        let _ = wasm_bindgen::JsCast::unchecked_ref::<web_sys::HtmlElement>(&el).focus();
+                    }
                 }
             }
         >

@@ -496,6 +496,52 @@ pub fn graph_view(cluster: &Cluster) -> GraphView {
     }
 }
 
+/// A direction of the arrow keys in the graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arrow {
+    /// The box above, in the same column.
+    Up,
+    /// The box below, in the same column.
+    Down,
+    /// The nearest box (by height) in the next column to the left.
+    Left,
+    /// The nearest box (by height) in the next column to the right.
+    Right,
+}
+
+/// Where an arrow key moves the focus from the box `from` (a uid): the graph is read
+/// like a table, so keyboard users do not have to Tab through hundreds of pods.
+pub fn neighbour<'a>(nodes: &'a [GraphNode], from: &str, arrow: Arrow) -> Option<&'a GraphNode> {
+    let at = nodes.iter().find(|n| n.uid == from)?;
+    let near = |n: &&GraphNode| (n.y - at.y).abs();
+    match arrow {
+        Arrow::Up => nodes
+            .iter()
+            .filter(|n| n.column == at.column && n.y < at.y)
+            .max_by_key(|n| n.y),
+        Arrow::Down => nodes
+            .iter()
+            .filter(|n| n.column == at.column && n.y > at.y)
+            .min_by_key(|n| n.y),
+        Arrow::Left => {
+            let col = nodes
+                .iter()
+                .filter(|n| n.column < at.column)
+                .map(|n| n.column)
+                .max()?;
+            nodes.iter().filter(|n| n.column == col).min_by_key(near)
+        }
+        Arrow::Right => {
+            let col = nodes
+                .iter()
+                .filter(|n| n.column > at.column)
+                .map(|n| n.column)
+                .min()?;
+            nodes.iter().filter(|n| n.column == col).min_by_key(near)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -706,5 +752,29 @@ spec:
         assert!(g.nodes.iter().all(|n| n.kind == "Node"));
         assert!(g.edges.is_empty());
         assert!(g.height > TOP);
+    }
+
+    #[test]
+    fn arrow_keys_walk_the_graph_like_a_table() {
+        let g = graph_view(&settled());
+        let find = |kind: &str| g.nodes.iter().find(|n| n.kind == kind).unwrap();
+        let deploy = find("Deployment");
+        let rs = neighbour(&g.nodes, &deploy.uid, Arrow::Right).unwrap();
+        assert_eq!(rs.kind, "ReplicaSet");
+        let pod = neighbour(&g.nodes, &rs.uid, Arrow::Right).unwrap();
+        assert_eq!(pod.kind, "Pod");
+        let below = neighbour(&g.nodes, &pod.uid, Arrow::Down).unwrap();
+        assert_eq!(below.kind, "Pod");
+        assert!(below.y > pod.y);
+        assert_eq!(
+            neighbour(&g.nodes, &below.uid, Arrow::Up).unwrap().uid,
+            pod.uid
+        );
+        assert_eq!(
+            neighbour(&g.nodes, &pod.uid, Arrow::Left).unwrap().uid,
+            rs.uid
+        );
+        assert!(neighbour(&g.nodes, &deploy.uid, Arrow::Left).is_none());
+        assert!(neighbour(&g.nodes, &deploy.uid, Arrow::Up).is_none());
     }
 }

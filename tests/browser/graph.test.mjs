@@ -51,5 +51,17 @@ export const tests = [
     await t.page.locator('[data-testid=graph-node][data-kind=Node][data-name=node-2]').focus();
     await t.page.keyboard.press('Enter');
     assert.match(await t.byTestId('inspect').innerText(), /Name:\s+node-2/);
+    // Arrow keys walk the graph like a table: Deployment -> ReplicaSet -> a pod -> the next pod.
+    await t.byTestId('tab-graph').click();
+    await t.page.locator('[data-testid=graph-node][data-kind=Deployment]').focus();
+    const focused = () => t.page.evaluate(() => document.activeElement?.getAttribute('data-kind'));
+    await t.page.keyboard.press('ArrowRight');
+    assert.equal(await focused(), 'ReplicaSet');
+    await t.page.keyboard.press('ArrowRight');
+    assert.equal(await focused(), 'Pod');
+    const first = await t.page.evaluate(() => document.activeElement.getAttribute('data-name'));
+    await t.page.keyboard.press('ArrowDown');
+    assert.equal(await focused(), 'Pod');
+    assert.notEqual(await t.page.evaluate(() => document.activeElement.getAttribute('data-name')), first);
   }),
 ];
