@@ -92,9 +92,12 @@ pub struct EventSpec {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Op {
     /// Create an object (the cluster assigns uid, timestamps, and a name from generateName).
-    Create(Object),
+    /// Boxed, as is `Update`'s: an `Object` is over a kilobyte, and every Event, cause and
+    /// status write in the same list would otherwise take that much room and be copied
+    /// as the list grows.
+    Create(Box<Object>),
     /// Replace an object.
-    Update(Object),
+    Update(Box<Object>),
     /// Replace a pod's status as its kubelet reports it, without copying the pod. The
     /// kubelet then knows the resource version its write made (see
     /// [`kubelet::KubeletState::wrote_status`]).
@@ -143,12 +146,12 @@ impl Changes {
 
     /// Asks to create `obj`.
     pub fn create<T: Resource>(&mut self, obj: T) {
-        self.ops.push(Op::Create(obj.into_object()));
+        self.ops.push(Op::Create(Box::new(obj.into_object())));
     }
 
     /// Asks to replace `obj`.
     pub fn update<T: Resource>(&mut self, obj: T) {
-        self.ops.push(Op::Update(obj.into_object()));
+        self.ops.push(Op::Update(Box::new(obj.into_object())));
     }
 
     /// Asks to replace the status of `pod` with `status`, which differs from it.
