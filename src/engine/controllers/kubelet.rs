@@ -217,6 +217,13 @@ pub fn reconcile(ctx: &mut Ctx) {
         .map(|n| n.metadata.name.as_str())
         .filter(|n| !ctx.state.kubelet.down_since.contains_key(*n))
         .collect();
+    // Every node by name, for the pod CIDR and the host IP a status carries: a hash
+    // lookup instead of a search of the store (and two owned key strings) per status.
+    let nodes: Nodes = store
+        .nodes
+        .values()
+        .map(|n| (n.metadata.name.as_str(), n))
+        .collect();
     for pod in store.pods.values() {
         let Some(node) = pod.spec.node_name.as_deref() else {
             continue;
@@ -236,7 +243,7 @@ pub fn reconcile(ctx: &mut Ctx) {
             }
             _ => {}
         }
-        next_due = min_time(next_due, sync_pod(ctx, pod, node));
+        next_due = min_time(next_due, sync_pod(ctx, &nodes, pod, node));
     }
     if let Some(t) = next_due {
         ctx.out.wake_at(t);
@@ -266,7 +273,10 @@ fn min_time(a: Option<SimTime>, b: Option<SimTime>) -> Option<SimTime> {
     }
 }
 
-fn sync_pod(ctx: &mut Ctx, pod: &Pod, node: &str) -> Option<SimTime> {
+/// The cluster's nodes by name, built once per pass.
+type Nodes<'a> = HashMap<&'a str, &'a Node, FixedState>;
+
+fn sync_pod(ctx: &mut Ctx, nodes: &Nodes, pod: &Pod, node: &str) -> Option<SimTime> {
     let uid = pod.metadata.uid.clone();
     // Taken out while it is worked on (ctx is borrowed meanwhile) and put back.
     let Some(mut rt) = ctx.state.kubelet.pods.remove(&uid) else {
@@ -288,8 +298,8 @@ fn sync_pod(ctx: &mut Ctx, pod: &Pod, node: &str) -> Option<SimTime> {
         if pod.is_terminal() {
             return None;
         }
-        let rt = accept(ctx, pod, node);
-        write_status(ctx, pod, &rt);
+        let rt = accept(ctx, nodes, pod, node);
+        write_status(ctx, nodes, pod, &rt);
         let due = rt.containers.iter().filter_map(|c| c.due()).min();
         ctx.state.kubelet.pods.insert(uid, rt);
         return due;
@@ -304,17 +314,16 @@ fn sync_pod(ctx: &mut Ctx, pod: &Pod, node: &str) -> Option<SimTime> {
             advance_container(ctx, pod, &mut rt, i, t);
         }
     }
-    write_status(ctx, pod, &rt);
+    write_status(ctx, nodes, pod, &rt);
     rt.seen_rv = pod.metadata.resource_version.clone();
     let due = rt.containers.iter().filter_map(|c| c.due()).min();
     ctx.state.kubelet.pods.insert(uid, rt);
     due
 }
 
-fn accept(ctx: &mut Ctx, pod: &Pod, node: &str) -> PodRuntime {
-    let n = ctx
-        .store
-        .get::<Node>("", node)
+fn accept(ctx: &mut Ctx, nodes: &Nodes, pod: &Pod, node: &str) -> PodRuntime {
+    let n = nodes
+        .get(node)
         .and_then(|nd| nd.spec.pod_cidr.clone())
         .and_then(|c| c.split('.').nth(2).map(str::to_string))
         .unwrap_or_else(|| "0".into());
@@ -423,9 +432,10 @@ fn start_run(ctx: &mut Ctx, pod: &Pod, rt: &mut PodRuntime, i: usize, t: SimTime
         .spec
         .containers
         .iter()
-        .find(|c| c.name == rt.containers[i].name)
-        .cloned()
-        .unwrap_or_default();
+        .find(|c| c.name == rt.containers[i].name);
+    // Borrowed, not cloned: only the image, the probe delay and the command are read.
+    let default = Container::default();
+    let spec = spec.unwrap_or(&default);
     let b = behavior_of(ctx, &spec.image);
     let probe_delay = spec
         .readiness_probe
@@ -731,7 +741,7 @@ fn set_ready(s: &mut PodStatus, ready: bool, now: SimTime, reason: &str) {
 
 /// Writes the status the runtime implies, when it differs from the pod's. Only the
 /// status is built and compared: the pod itself is not copied.
-fn write_status(ctx: &mut Ctx, pod: &Pod, rt: &PodRuntime) {
+fn write_status(ctx: &mut Ctx, nodes: &Nodes, pod: &Pod, rt: &PodRuntime) {
     let statuses: Vec<ContainerStatus> = rt
         .containers
         .iter()
@@ -819,9 +829,8 @@ fn write_status(ctx: &mut Ctx, pod: &Pod, rt: &PodRuntime) {
     let status = PodStatus {
         phase,
         conditions: conds,
-        host_ip: ctx
-            .store
-            .get::<Node>("", &rt.node)
+        host_ip: nodes
+            .get(rt.node.as_str())
             .and_then(|n| n.status.addresses.first().map(|a| a.address.clone())),
         pod_ip: Some(rt.ip.clone()),
         start_time: Some(rt.started.rfc3339()),
