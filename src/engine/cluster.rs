@@ -13,7 +13,7 @@ use super::rng::Rng;
 use super::store::{HasTable, Store};
 use super::time::SimTime;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{btree_map, BTreeMap, BTreeSet, VecDeque};
 
 /// How many causes are kept; older ones fall off, as old Events do.
 pub const CAUSE_CAPACITY: usize = 20_000;
@@ -531,16 +531,22 @@ impl Cluster {
             key.push_str(part);
         }
         let now = self.now.rfc3339();
-        if let Some((ns, name)) = self.event_index.get(&key) {
-            // Aggregated in place: only the count and the last time move.
-            if self.store.modify::<Event>(ns, name, |ev| {
-                ev.count += 1;
-                ev.last_timestamp = Some(now.clone());
-                true
-            }) {
-                return;
+        // One search of the index, whether the Event is new or seen before.
+        let slot = match self.event_index.entry(key) {
+            btree_map::Entry::Occupied(seen) => {
+                let (ns, name) = seen.get();
+                // Aggregated in place: only the count and the last time move.
+                if self.store.modify::<Event>(ns, name, |ev| {
+                    ev.count += 1;
+                    ev.last_timestamp = Some(now.clone());
+                    true
+                }) {
+                    return;
+                }
+                btree_map::Entry::Occupied(seen)
             }
-        }
+            vacant => vacant,
+        };
         self.event_seq += 1;
         let nanos = self.now.0 * 1_000_000 + self.event_seq % 1_000_000;
         let ns = if e.involved.namespace.is_empty() {
@@ -586,7 +592,12 @@ impl Cluster {
             reporting_instance: e.host.unwrap_or_default(),
         };
         self.store.put(event);
-        self.event_index.insert(key, (ns, name));
+        match slot {
+            btree_map::Entry::Occupied(mut seen) => *seen.get_mut() = (ns, name),
+            btree_map::Entry::Vacant(slot) => {
+                slot.insert((ns, name));
+            }
+        }
     }
 
     /// Runs every controller once at the current instant. Returns whether anything changed.
