@@ -570,9 +570,9 @@ fn images(t: &crate::engine::kinds::PodTemplateSpec) -> String {
 
 fn condition_view(c: &Condition) -> ConditionView {
     ConditionView {
-        type_: c.type_.clone(),
+        type_: c.type_.to_string(),
         ok: c.status == "True",
-        status: c.status.clone(),
+        status: c.status.to_string(),
         reason: c.reason.clone().unwrap_or_default(),
         message: c.message.clone().unwrap_or_default(),
     }

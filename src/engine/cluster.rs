@@ -215,15 +215,16 @@ impl Cluster {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
         let t = self.now.rfc3339();
-        let cond = |type_: &str, status: &str, reason: &str, message: &str| Condition {
-            type_: type_.into(),
-            status: status.into(),
-            reason: Some(reason.into()),
-            message: Some(message.into()),
-            last_transition_time: Some(t.clone()),
-            last_heartbeat_time: Some(t.clone()),
-            ..Default::default()
-        };
+        let cond =
+            |type_: &'static str, status: &'static str, reason: &str, message: &str| Condition {
+                type_: type_.into(),
+                status: status.into(),
+                reason: Some(reason.into()),
+                message: Some(message.into()),
+                last_transition_time: Some(t.clone()),
+                last_heartbeat_time: Some(t.clone()),
+                ..Default::default()
+            };
         let node = Node {
             metadata: ObjectMeta {
                 name: name.into(),

@@ -7,6 +7,7 @@
 use super::meta::{LabelSelector, ObjectMeta, StringMap};
 use super::quantity::{IntOrString, Quantity};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Fields Kubernetes knows that the simulation does not read, kept verbatim.
@@ -213,11 +214,12 @@ pub struct PodTemplateSpec {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Condition {
-    /// `Ready`, `Available`, `Progressing`, ...
+    /// `Ready`, `Available`, `Progressing`, ... Borrowed when written by the engine (the
+    /// names are constants), so the kubelet's status writes allocate none for it.
     #[serde(rename = "type")]
-    pub type_: String,
-    /// `True`, `False` or `Unknown`.
-    pub status: String,
+    pub type_: Cow<'static, str>,
+    /// `True`, `False` or `Unknown`; borrowed when written by the engine, as `type_`.
+    pub status: Cow<'static, str>,
     /// Machine-readable reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,

@@ -789,16 +789,18 @@ fn write_status(ctx: &mut Ctx, nodes: &Nodes, pod: &Pod, rt: &PodRuntime) {
             .find(|c| c.type_ == type_ && c.status == status)
             .and_then(|c| c.last_transition_time.clone())
     };
-    let mk =
-        |type_: &str, status: &str, reason: Option<String>, message: Option<String>| Condition {
-            type_: type_.into(),
-            status: status.into(),
-            reason,
-            message,
-            last_transition_time: Some(keep(type_, status).unwrap_or_else(|| t.clone())),
-            last_probe_time: Some(serde_json::Value::Null),
-            ..Default::default()
-        };
+    let mk = |type_: &'static str,
+              status: &'static str,
+              reason: Option<String>,
+              message: Option<String>| Condition {
+        type_: type_.into(),
+        status: status.into(),
+        reason,
+        message,
+        last_transition_time: Some(keep(type_, status).unwrap_or_else(|| t.clone())),
+        last_probe_time: Some(serde_json::Value::Null),
+        ..Default::default()
+    };
     let sandbox_ready = rt
         .containers
         .iter()

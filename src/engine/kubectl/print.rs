@@ -1245,7 +1245,7 @@ mod tests {
         }
     }
 
-    fn cond(type_: &str, status: &str) -> Condition {
+    fn cond(type_: &'static str, status: &'static str) -> Condition {
         Condition {
             type_: type_.into(),
             status: status.into(),
@@ -1781,7 +1781,7 @@ mod tests {
         );
     }
 
-    fn node(name: &str, ready: &str, cordoned: bool) -> Node {
+    fn node(name: &str, ready: &'static str, cordoned: bool) -> Node {
         let mut n = Node {
             metadata: meta(name, 0),
             ..Default::default()
