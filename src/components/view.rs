@@ -953,7 +953,7 @@ pub fn event_rows(store: &Store, filter: &str, limit: usize) -> Vec<EventRow> {
                 EventRow {
                     uid: format!("{}#{}", e.metadata.uid, e.count),
                     last_seen: at.to_string(),
-                    type_: e.type_.clone(),
+                    type_: e.type_.to_string(),
                     reason: e.reason.clone(),
                     object,
                     message,

@@ -522,7 +522,7 @@ impl Cluster {
         let mut key = String::with_capacity(
             e.involved.uid.len() + e.reason.len() + e.message.len() + e.component.len() + 3,
         );
-        for (i, part) in [&e.involved.uid, &e.reason, &e.message, &e.component]
+        for (i, part) in [&*e.involved.uid, &*e.reason, &*e.message, e.component]
             .into_iter()
             .enumerate()
         {
@@ -581,15 +581,15 @@ impl Cluster {
             involved_object: e.involved,
             reason: e.reason,
             message: e.message,
-            type_: e.type_.to_string(),
+            type_: e.type_.into(),
             source: EventSource {
-                component: Some(e.component.clone()),
+                component: Some(e.component.into()),
                 host: e.host.clone(),
             },
             first_timestamp: Some(now.clone()),
             last_timestamp: Some(now),
             count: 1,
-            reporting_component: e.component,
+            reporting_component: e.component.into(),
             reporting_instance: e.host.unwrap_or_default(),
         };
         self.store.put(event);

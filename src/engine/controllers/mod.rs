@@ -83,7 +83,7 @@ pub struct EventSpec {
     /// Message.
     pub message: String,
     /// Reporting component (`replicaset-controller`, `kubelet`).
-    pub component: String,
+    pub component: &'static str,
     /// Node for kubelet events.
     pub host: Option<String>,
 }
@@ -193,7 +193,7 @@ impl Changes {
         type_: &'static str,
         reason: &str,
         message: String,
-        component: &str,
+        component: &'static str,
     ) {
         self.event_at(
             object_reference(obj, None),
@@ -212,7 +212,7 @@ impl Changes {
         type_: &'static str,
         reason: &str,
         message: String,
-        component: &str,
+        component: &'static str,
         host: Option<String>,
     ) {
         self.ops.push(Op::Event(EventSpec {
@@ -220,7 +220,7 @@ impl Changes {
             type_,
             reason: reason.into(),
             message,
-            component: component.into(),
+            component,
             host,
         }));
     }
@@ -232,7 +232,7 @@ impl Changes {
         type_: &'static str,
         reason: &str,
         message: &str,
-        component: &str,
+        component: &'static str,
     ) {
         let involved = ObjectReference {
             kind: "Node".into(),
