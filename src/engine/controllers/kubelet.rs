@@ -266,6 +266,13 @@ pub fn reconcile(ctx: &mut Ctx) {
     }
 }
 
+/// `spec.containers{NAME}`, the field path of a container's Events. Messages on the
+/// hot paths are joined with `concat` (one allocation of the exact size) rather than
+/// `format!`, which grows its buffer through the formatting machinery.
+fn field_path(container: &str) -> String {
+    ["spec.containers{", container, "}"].concat()
+}
+
 fn min_time(a: Option<SimTime>, b: Option<SimTime>) -> Option<SimTime> {
     match (a, b) {
         (Some(x), Some(y)) => Some(x.min(y)),
@@ -354,18 +361,18 @@ fn accept(ctx: &mut Ctx, nodes: &Nodes, pod: &Pod, node: &str) -> PodRuntime {
         };
         if download || always {
             ctx.out.event_at(
-                object_reference(pod, Some(format!("spec.containers{{{}}}", c.name))),
+                object_reference(pod, Some(field_path(&c.name))),
                 "Normal",
                 "Pulling",
-                format!("Pulling image \"{}\"", c.image),
+                ["Pulling image \"", &c.image, "\""].concat(),
                 "kubelet",
                 Some(node.into()),
             );
         }
         notes.push(if download {
-            format!("pulling {} (not on this node yet)", c.image)
+            ["pulling ", &c.image, " (not on this node yet)"].concat()
         } else {
-            format!("{} is already on this node", c.image)
+            [&c.image, " is already on this node"].concat()
         });
         containers.push(ContainerRuntime {
             name: c.name.clone(),
@@ -385,11 +392,18 @@ fn accept(ctx: &mut Ctx, nodes: &Nodes, pod: &Pod, node: &str) -> PodRuntime {
         "kubelet",
         obj_ref(pod),
         Some(ObjRef::new("Node", "", node)),
-        format!(
-            "The kubelet on {node} starts pod {}: it creates the pod sandbox (IP {ip}) and {}.",
-            pod.metadata.name,
-            notes.join("; ")
-        ),
+        [
+            "The kubelet on ",
+            node,
+            " starts pod ",
+            &pod.metadata.name,
+            ": it creates the pod sandbox (IP ",
+            &ip,
+            ") and ",
+            &notes.join("; "),
+            ".",
+        ]
+        .concat(),
     );
     PodRuntime {
         node: node.into(),
@@ -411,7 +425,7 @@ fn container_event(
     message: String,
 ) {
     ctx.out.event_at(
-        object_reference(pod, Some(format!("spec.containers{{{c}}}"))),
+        object_reference(pod, Some(field_path(c))),
         type_,
         reason,
         message,
@@ -467,7 +481,7 @@ fn start_run(ctx: &mut Ctx, pod: &Pod, rt: &mut PodRuntime, i: usize, t: SimTime
         &name,
         "Normal",
         "Created",
-        format!("Created container: {name}"),
+        ["Created container: ", &name].concat(),
     );
     container_event(
         ctx,
@@ -476,7 +490,7 @@ fn start_run(ctx: &mut Ctx, pod: &Pod, rt: &mut PodRuntime, i: usize, t: SimTime
         &name,
         "Normal",
         "Started",
-        format!("Started container {name}"),
+        ["Started container ", &name].concat(),
     );
 }
 
@@ -497,7 +511,7 @@ fn advance_container(ctx: &mut Ctx, pod: &Pod, rt: &mut PodRuntime, i: usize, t:
                 let repo = crate::engine::registry::ImageRef::parse(&c.image)
                     .map(|r| r.repository)
                     .unwrap_or_default();
-                rt.containers[i].image_id = Some(format!("{repo}@{}", img.digest));
+                rt.containers[i].image_id = Some([&repo, "@", &img.digest].concat());
                 rt.containers[i].backoff_ms = 0;
                 ctx.state
                     .kubelet
@@ -511,10 +525,18 @@ fn advance_container(ctx: &mut Ctx, pod: &Pod, rt: &mut PodRuntime, i: usize, t:
                     "kubelet",
                     obj_ref(pod),
                     None,
-                    format!(
-                        "The kubelet on {node} started container {} of {pname} from {}.",
-                        c.name, c.image
-                    ),
+                    [
+                        "The kubelet on ",
+                        &node,
+                        " started container ",
+                        &c.name,
+                        " of ",
+                        &pname,
+                        " from ",
+                        &c.image,
+                        ".",
+                    ]
+                    .concat(),
                 );
             }
             Err(e) => {
@@ -819,10 +841,7 @@ fn write_status(ctx: &mut Ctx, nodes: &Nodes, pod: &Pod, rt: &PodRuntime) {
         (
             "False",
             Some("ContainersNotReady".to_string()),
-            Some(format!(
-                "containers with unready status: [{}]",
-                unready.join(" ")
-            )),
+            Some(["containers with unready status: [", &unready.join(" "), "]"].concat()),
         )
     };
     conds.push(mk("Ready", ready, reason.clone(), msg.clone()));
@@ -849,10 +868,12 @@ fn write_status(ctx: &mut Ctx, nodes: &Nodes, pod: &Pod, rt: &PodRuntime) {
                 "kubelet",
                 obj_ref(pod),
                 None,
-                format!(
-                    "Pod {} is Ready: all its containers are running and passed readiness.",
-                    pod.metadata.name
-                ),
+                [
+                    "Pod ",
+                    &pod.metadata.name,
+                    " is Ready: all its containers are running and passed readiness.",
+                ]
+                .concat(),
             );
         }
         ctx.out.pod_status(pod, status);
@@ -923,10 +944,20 @@ fn container_status(pod: &Pod, c: &ContainerRuntime) -> ContainerStatus {
         image: c.image.clone(),
         image_id: c.image_id.clone().unwrap_or_default(),
         container_id: started.then(|| {
-            format!(
-                "containerd://{}",
-                short_hash(&format!("{}/{}/{}", pod.metadata.uid, c.name, c.restarts))
-            )
+            [
+                "containerd://",
+                &short_hash(
+                    &[
+                        &pod.metadata.uid,
+                        "/",
+                        &c.name,
+                        "/",
+                        &c.restarts.to_string(),
+                    ]
+                    .concat(),
+                ),
+            ]
+            .concat()
         }),
         started: Some(matches!(c.stage, Stage::Running { .. })),
     }

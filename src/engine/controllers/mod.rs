@@ -45,7 +45,7 @@ impl Ctx<'_> {
     pub fn generate_pod_name(&mut self, prefix: &str, ns: &str) -> String {
         let base: String = prefix.chars().take(58).collect();
         loop {
-            let name = format!("{base}{}", self.rng.k8s_suffix(5));
+            let name = [base.as_str(), self.rng.k8s_suffix(5).as_str()].concat();
             let taken = self.store.get::<super::kinds::Pod>(ns, &name).is_some()
                 || self.generated.contains(&name);
             if !taken {
