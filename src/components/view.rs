@@ -561,9 +561,9 @@ fn images(t: &crate::engine::kinds::PodTemplateSpec) -> String {
 
 fn condition_view(c: &Condition) -> ConditionView {
     ConditionView {
-        type_: c.type_.clone(),
+        type_: c.type_.to_string(),
         ok: c.status == "True",
-        status: c.status.clone(),
+        status: c.status.to_string(),
         reason: c.reason.clone().unwrap_or_default(),
         message: c.message.clone().unwrap_or_default(),
     }
@@ -944,7 +944,7 @@ pub fn event_rows(store: &Store, filter: &str, limit: usize) -> Vec<EventRow> {
                 EventRow {
                     uid: format!("{}#{}", e.metadata.uid, e.count),
                     last_seen: at.to_string(),
-                    type_: e.type_.clone(),
+                    type_: e.type_.to_string(),
                     reason: e.reason.clone(),
                     object,
                     message,

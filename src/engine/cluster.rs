@@ -13,7 +13,7 @@ use super::rng::Rng;
 use super::store::{HasTable, Store};
 use super::time::SimTime;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{btree_map, BTreeMap, BTreeSet, VecDeque};
 
 /// How many causes are kept; older ones fall off, as old Events do.
 pub const CAUSE_CAPACITY: usize = 20_000;
@@ -215,15 +215,16 @@ impl Cluster {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
         let t = self.now.rfc3339();
-        let cond = |type_: &str, status: &str, reason: &str, message: &str| Condition {
-            type_: type_.into(),
-            status: status.into(),
-            reason: Some(reason.into()),
-            message: Some(message.into()),
-            last_transition_time: Some(t.clone()),
-            last_heartbeat_time: Some(t.clone()),
-            ..Default::default()
-        };
+        let cond =
+            |type_: &'static str, status: &'static str, reason: &str, message: &str| Condition {
+                type_: type_.into(),
+                status: status.into(),
+                reason: Some(reason.into()),
+                message: Some(message.into()),
+                last_transition_time: Some(t.clone()),
+                last_heartbeat_time: Some(t.clone()),
+                ..Default::default()
+            };
         let node = Node {
             metadata: ObjectMeta {
                 name: name.into(),
@@ -395,10 +396,10 @@ impl Cluster {
         for op in changes.ops {
             match op {
                 Op::Create(obj) => {
-                    self.create_quiet(obj);
+                    self.create_quiet(*obj);
                     changed = true;
                 }
-                Op::Update(obj) => changed |= self.store.put_object(obj),
+                Op::Update(obj) => changed |= self.store.put_object(*obj),
                 Op::PodStatus {
                     namespace,
                     name,
@@ -521,7 +522,7 @@ impl Cluster {
         let mut key = String::with_capacity(
             e.involved.uid.len() + e.reason.len() + e.message.len() + e.component.len() + 3,
         );
-        for (i, part) in [&e.involved.uid, &e.reason, &e.message, &e.component]
+        for (i, part) in [&*e.involved.uid, &*e.reason, &*e.message, e.component]
             .into_iter()
             .enumerate()
         {
@@ -531,16 +532,22 @@ impl Cluster {
             key.push_str(part);
         }
         let now = self.now.rfc3339();
-        if let Some((ns, name)) = self.event_index.get(&key) {
-            // Aggregated in place: only the count and the last time move.
-            if self.store.modify::<Event>(ns, name, |ev| {
-                ev.count += 1;
-                ev.last_timestamp = Some(now.clone());
-                true
-            }) {
-                return;
+        // One search of the index, whether the Event is new or seen before.
+        let slot = match self.event_index.entry(key) {
+            btree_map::Entry::Occupied(seen) => {
+                let (ns, name) = seen.get();
+                // Aggregated in place: only the count and the last time move.
+                if self.store.modify::<Event>(ns, name, |ev| {
+                    ev.count += 1;
+                    ev.last_timestamp = Some(now.clone());
+                    true
+                }) {
+                    return;
+                }
+                btree_map::Entry::Occupied(seen)
             }
-        }
+            vacant => vacant,
+        };
         self.event_seq += 1;
         let nanos = self.now.0 * 1_000_000 + self.event_seq % 1_000_000;
         let ns = if e.involved.namespace.is_empty() {
@@ -548,29 +555,50 @@ impl Cluster {
         } else {
             e.involved.namespace.clone()
         };
-        let name = format!("{}.{:x}", e.involved.name, 0x1810_0000_0000_0000u64 + nanos);
+        // `{name}.{hex}` written by hand, as `format!` cost more than the rest of the name.
+        let stamp = 0x1810_0000_0000_0000u64 + nanos;
+        let mut name = String::with_capacity(e.involved.name.len() + 17);
+        name.push_str(&e.involved.name);
+        name.push('.');
+        let digits = (16 - stamp.leading_zeros() as usize / 4).max(1);
+        for shift in (0..digits).rev() {
+            name.push(char::from(
+                b"0123456789abcdef"[((stamp >> (4 * shift)) & 0xF) as usize],
+            ));
+        }
+        // What `admit` does for an Event (a uid and a creation time; it has a name), done
+        // here on the typed value: every pod gets several Events, and going through
+        // `Object` would copy each one whole a few more times.
+        let uid = self.rng.uuid();
         let event = Event {
             metadata: ObjectMeta {
                 name: name.clone(),
                 namespace: ns.clone(),
+                uid,
+                creation_timestamp: Some(now.clone()),
                 ..Default::default()
             },
             involved_object: e.involved,
             reason: e.reason,
             message: e.message,
-            type_: e.type_.to_string(),
+            type_: e.type_.into(),
             source: EventSource {
-                component: Some(e.component.clone()),
+                component: Some(e.component.into()),
                 host: e.host.clone(),
             },
             first_timestamp: Some(now.clone()),
             last_timestamp: Some(now),
             count: 1,
-            reporting_component: e.component,
+            reporting_component: e.component.into(),
             reporting_instance: e.host.unwrap_or_default(),
         };
-        self.create_quiet(Object::Event(event));
-        self.event_index.insert(key, (ns, name));
+        self.store.put(event);
+        match slot {
+            btree_map::Entry::Occupied(mut seen) => *seen.get_mut() = (ns, name),
+            btree_map::Entry::Vacant(slot) => {
+                slot.insert((ns, name));
+            }
+        }
     }
 
     /// Runs every controller once at the current instant. Returns whether anything changed.

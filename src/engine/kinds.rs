@@ -7,6 +7,7 @@
 use super::meta::{LabelSelector, ObjectMeta, StringMap};
 use super::quantity::{IntOrString, Quantity};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Fields Kubernetes knows that the simulation does not read, kept verbatim.
@@ -213,11 +214,12 @@ pub struct PodTemplateSpec {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Condition {
-    /// `Ready`, `Available`, `Progressing`, ...
+    /// `Ready`, `Available`, `Progressing`, ... Borrowed when written by the engine (the
+    /// names are constants), so the kubelet's status writes allocate none for it.
     #[serde(rename = "type")]
-    pub type_: String,
-    /// `True`, `False` or `Unknown`.
-    pub status: String,
+    pub type_: Cow<'static, str>,
+    /// `True`, `False` or `Unknown`; borrowed when written by the engine, as `type_`.
+    pub status: Cow<'static, str>,
     /// Machine-readable reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -720,9 +722,9 @@ pub struct EndpointAddress {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ObjectReference {
-    /// Kind.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub kind: String,
+    /// Kind; borrowed from the kind table when the engine writes it.
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub kind: Cow<'static, str>,
     /// Namespace.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub namespace: String,
@@ -909,9 +911,9 @@ pub struct Namespace {
 /// Who reported an event.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct EventSource {
-    /// Controller or kubelet.
+    /// Controller or kubelet; borrowed when the engine reports (a constant name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub component: Option<String>,
+    pub component: Option<Cow<'static, str>>,
     /// Node of a kubelet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
@@ -933,9 +935,10 @@ pub struct Event {
     /// Human message.
     #[serde(default)]
     pub message: String,
-    /// `Normal` or `Warning`.
+    /// `Normal` or `Warning`; borrowed when the engine reports, as every pod's
+    /// Events would otherwise own a copy.
     #[serde(rename = "type", default)]
-    pub type_: String,
+    pub type_: Cow<'static, str>,
     /// Reporter.
     #[serde(default)]
     pub source: EventSource,
@@ -949,8 +952,8 @@ pub struct Event {
     #[serde(default)]
     pub count: i32,
     /// Reporting controller.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub reporting_component: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub reporting_component: Cow<'static, str>,
     /// Reporting instance.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub reporting_instance: String,

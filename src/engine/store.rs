@@ -7,6 +7,7 @@ use super::kinds::*;
 use super::meta::ObjectMeta;
 use super::object::{Generic, Kind, Object, Resource};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, VecDeque};
 
@@ -31,8 +32,9 @@ pub struct Change {
     pub resource_version: u64,
     /// What happened.
     pub op: ChangeOp,
-    /// The object's kind name.
-    pub kind: String,
+    /// The object's kind name; borrowed for the simulated kinds, so recording a change
+    /// does not allocate it.
+    pub kind: Cow<'static, str>,
     /// Namespace.
     pub namespace: String,
     /// Name.
@@ -189,7 +191,13 @@ impl Store {
         self.feed.range(start..)
     }
 
-    fn bump(&mut self, op: ChangeOp, kind: &str, namespace: String, name: String) -> u64 {
+    fn bump(
+        &mut self,
+        op: ChangeOp,
+        kind: Cow<'static, str>,
+        namespace: String,
+        name: String,
+    ) -> u64 {
         self.resource_version += 1;
         if self.feed.len() == FEED_CAPACITY {
             self.feed.pop_front();
@@ -197,7 +205,7 @@ impl Store {
         self.feed.push_back(Change {
             resource_version: self.resource_version,
             op,
-            kind: kind.to_string(),
+            kind,
             namespace,
             name,
         });
@@ -248,7 +256,7 @@ impl Store {
                 ChangeOp::Added
             }
         };
-        self.bump(op, T::KIND.info().kind, ns, name);
+        self.bump(op, Cow::Borrowed(T::KIND.info().kind), ns, name);
         true
     }
 
@@ -274,7 +282,12 @@ impl Store {
             return false;
         }
         obj.meta_mut().resource_version = next.to_string();
-        self.bump(ChangeOp::Modified, T::KIND.info().kind, key.0, key.1);
+        self.bump(
+            ChangeOp::Modified,
+            Cow::Borrowed(T::KIND.info().kind),
+            key.0,
+            key.1,
+        );
         true
     }
 
@@ -282,7 +295,12 @@ impl Store {
     pub fn remove<T: HasTable>(&mut self, ns: &str, name: &str) -> Option<T> {
         let key = (ns.to_string(), name.to_string());
         let removed = T::table_mut(self).remove(&key)?;
-        self.bump(ChangeOp::Deleted, T::KIND.info().kind, key.0, key.1);
+        self.bump(
+            ChangeOp::Deleted,
+            Cow::Borrowed(T::KIND.info().kind),
+            key.0,
+            key.1,
+        );
         Some(removed)
     }
 
@@ -298,7 +316,7 @@ impl Store {
             Some(_) => ChangeOp::Modified,
             None => ChangeOp::Added,
         };
-        let rv = self.bump(op, &key.0, key.1.clone(), key.2.clone());
+        let rv = self.bump(op, Cow::Owned(key.0.clone()), key.1.clone(), key.2.clone());
         obj.metadata.resource_version = rv.to_string();
         self.others.insert(key, obj);
         true
@@ -363,7 +381,12 @@ impl Store {
                 let obj =
                     self.others
                         .remove(&(kind.to_string(), ns.to_string(), name.to_string()))?;
-                self.bump(ChangeOp::Deleted, kind, ns.to_string(), name.to_string());
+                self.bump(
+                    ChangeOp::Deleted,
+                    Cow::Owned(kind.to_string()),
+                    ns.to_string(),
+                    name.to_string(),
+                );
                 Object::Other(obj)
             }
         })

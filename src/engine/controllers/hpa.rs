@@ -105,7 +105,7 @@ pub fn reconcile(ctx: &mut Ctx) {
     }
 }
 
-fn cond(type_: &str, status: &str, reason: &str, message: &str) -> Condition {
+fn cond(type_: &'static str, status: &'static str, reason: &str, message: &str) -> Condition {
     Condition {
         type_: type_.into(),
         status: status.into(),

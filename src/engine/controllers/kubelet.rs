@@ -217,6 +217,13 @@ pub fn reconcile(ctx: &mut Ctx) {
         .map(|n| n.metadata.name.as_str())
         .filter(|n| !ctx.state.kubelet.down_since.contains_key(*n))
         .collect();
+    // Every node by name, for the pod CIDR and the host IP a status carries: a hash
+    // lookup instead of a search of the store (and two owned key strings) per status.
+    let nodes: Nodes = store
+        .nodes
+        .values()
+        .map(|n| (n.metadata.name.as_str(), n))
+        .collect();
     for pod in store.pods.values() {
         let Some(node) = pod.spec.node_name.as_deref() else {
             continue;
@@ -236,7 +243,7 @@ pub fn reconcile(ctx: &mut Ctx) {
             }
             _ => {}
         }
-        next_due = min_time(next_due, sync_pod(ctx, pod, node));
+        next_due = min_time(next_due, sync_pod(ctx, &nodes, pod, node));
     }
     if let Some(t) = next_due {
         ctx.out.wake_at(t);
@@ -259,6 +266,13 @@ pub fn reconcile(ctx: &mut Ctx) {
     }
 }
 
+/// `spec.containers{NAME}`, the field path of a container's Events. Messages on the
+/// hot paths are joined with `concat` (one allocation of the exact size) rather than
+/// `format!`, which grows its buffer through the formatting machinery.
+fn field_path(container: &str) -> String {
+    ["spec.containers{", container, "}"].concat()
+}
+
 fn min_time(a: Option<SimTime>, b: Option<SimTime>) -> Option<SimTime> {
     match (a, b) {
         (Some(x), Some(y)) => Some(x.min(y)),
@@ -266,7 +280,10 @@ fn min_time(a: Option<SimTime>, b: Option<SimTime>) -> Option<SimTime> {
     }
 }
 
-fn sync_pod(ctx: &mut Ctx, pod: &Pod, node: &str) -> Option<SimTime> {
+/// The cluster's nodes by name, built once per pass.
+type Nodes<'a> = HashMap<&'a str, &'a Node, FixedState>;
+
+fn sync_pod(ctx: &mut Ctx, nodes: &Nodes, pod: &Pod, node: &str) -> Option<SimTime> {
     let uid = pod.metadata.uid.clone();
     // Taken out while it is worked on (ctx is borrowed meanwhile) and put back.
     let Some(mut rt) = ctx.state.kubelet.pods.remove(&uid) else {
@@ -288,8 +305,8 @@ fn sync_pod(ctx: &mut Ctx, pod: &Pod, node: &str) -> Option<SimTime> {
         if pod.is_terminal() {
             return None;
         }
-        let rt = accept(ctx, pod, node);
-        write_status(ctx, pod, &rt);
+        let rt = accept(ctx, nodes, pod, node);
+        write_status(ctx, nodes, pod, &rt);
         let due = rt.containers.iter().filter_map(|c| c.due()).min();
         ctx.state.kubelet.pods.insert(uid, rt);
         return due;
@@ -304,17 +321,16 @@ fn sync_pod(ctx: &mut Ctx, pod: &Pod, node: &str) -> Option<SimTime> {
             advance_container(ctx, pod, &mut rt, i, t);
         }
     }
-    write_status(ctx, pod, &rt);
+    write_status(ctx, nodes, pod, &rt);
     rt.seen_rv = pod.metadata.resource_version.clone();
     let due = rt.containers.iter().filter_map(|c| c.due()).min();
     ctx.state.kubelet.pods.insert(uid, rt);
     due
 }
 
-fn accept(ctx: &mut Ctx, pod: &Pod, node: &str) -> PodRuntime {
-    let n = ctx
-        .store
-        .get::<Node>("", node)
+fn accept(ctx: &mut Ctx, nodes: &Nodes, pod: &Pod, node: &str) -> PodRuntime {
+    let n = nodes
+        .get(node)
         .and_then(|nd| nd.spec.pod_cidr.clone())
         .and_then(|c| c.split('.').nth(2).map(str::to_string))
         .unwrap_or_else(|| "0".into());
@@ -345,18 +361,18 @@ fn accept(ctx: &mut Ctx, pod: &Pod, node: &str) -> PodRuntime {
         };
         if download || always {
             ctx.out.event_at(
-                object_reference(pod, Some(format!("spec.containers{{{}}}", c.name))),
+                object_reference(pod, Some(field_path(&c.name))),
                 "Normal",
                 "Pulling",
-                format!("Pulling image \"{}\"", c.image),
+                ["Pulling image \"", &c.image, "\""].concat(),
                 "kubelet",
                 Some(node.into()),
             );
         }
         notes.push(if download {
-            format!("pulling {} (not on this node yet)", c.image)
+            ["pulling ", &c.image, " (not on this node yet)"].concat()
         } else {
-            format!("{} is already on this node", c.image)
+            [&c.image, " is already on this node"].concat()
         });
         containers.push(ContainerRuntime {
             name: c.name.clone(),
@@ -376,11 +392,18 @@ fn accept(ctx: &mut Ctx, pod: &Pod, node: &str) -> PodRuntime {
         "kubelet",
         obj_ref(pod),
         Some(ObjRef::new("Node", "", node)),
-        format!(
-            "The kubelet on {node} starts pod {}: it creates the pod sandbox (IP {ip}) and {}.",
-            pod.metadata.name,
-            notes.join("; ")
-        ),
+        [
+            "The kubelet on ",
+            node,
+            " starts pod ",
+            &pod.metadata.name,
+            ": it creates the pod sandbox (IP ",
+            &ip,
+            ") and ",
+            &notes.join("; "),
+            ".",
+        ]
+        .concat(),
     );
     PodRuntime {
         node: node.into(),
@@ -402,7 +425,7 @@ fn container_event(
     message: String,
 ) {
     ctx.out.event_at(
-        object_reference(pod, Some(format!("spec.containers{{{c}}}"))),
+        object_reference(pod, Some(field_path(c))),
         type_,
         reason,
         message,
@@ -423,9 +446,10 @@ fn start_run(ctx: &mut Ctx, pod: &Pod, rt: &mut PodRuntime, i: usize, t: SimTime
         .spec
         .containers
         .iter()
-        .find(|c| c.name == rt.containers[i].name)
-        .cloned()
-        .unwrap_or_default();
+        .find(|c| c.name == rt.containers[i].name);
+    // Borrowed, not cloned: only the image, the probe delay and the command are read.
+    let default = Container::default();
+    let spec = spec.unwrap_or(&default);
     let b = behavior_of(ctx, &spec.image);
     let probe_delay = spec
         .readiness_probe
@@ -457,7 +481,7 @@ fn start_run(ctx: &mut Ctx, pod: &Pod, rt: &mut PodRuntime, i: usize, t: SimTime
         &name,
         "Normal",
         "Created",
-        format!("Created container: {name}"),
+        ["Created container: ", &name].concat(),
     );
     container_event(
         ctx,
@@ -466,7 +490,7 @@ fn start_run(ctx: &mut Ctx, pod: &Pod, rt: &mut PodRuntime, i: usize, t: SimTime
         &name,
         "Normal",
         "Started",
-        format!("Started container {name}"),
+        ["Started container ", &name].concat(),
     );
 }
 
@@ -487,7 +511,7 @@ fn advance_container(ctx: &mut Ctx, pod: &Pod, rt: &mut PodRuntime, i: usize, t:
                 let repo = crate::engine::registry::ImageRef::parse(&c.image)
                     .map(|r| r.repository)
                     .unwrap_or_default();
-                rt.containers[i].image_id = Some(format!("{repo}@{}", img.digest));
+                rt.containers[i].image_id = Some([&repo, "@", &img.digest].concat());
                 rt.containers[i].backoff_ms = 0;
                 ctx.state
                     .kubelet
@@ -501,10 +525,18 @@ fn advance_container(ctx: &mut Ctx, pod: &Pod, rt: &mut PodRuntime, i: usize, t:
                     "kubelet",
                     obj_ref(pod),
                     None,
-                    format!(
-                        "The kubelet on {node} started container {} of {pname} from {}.",
-                        c.name, c.image
-                    ),
+                    [
+                        "The kubelet on ",
+                        &node,
+                        " started container ",
+                        &c.name,
+                        " of ",
+                        &pname,
+                        " from ",
+                        &c.image,
+                        ".",
+                    ]
+                    .concat(),
                 );
             }
             Err(e) => {
@@ -731,7 +763,7 @@ fn set_ready(s: &mut PodStatus, ready: bool, now: SimTime, reason: &str) {
 
 /// Writes the status the runtime implies, when it differs from the pod's. Only the
 /// status is built and compared: the pod itself is not copied.
-fn write_status(ctx: &mut Ctx, pod: &Pod, rt: &PodRuntime) {
+fn write_status(ctx: &mut Ctx, nodes: &Nodes, pod: &Pod, rt: &PodRuntime) {
     let statuses: Vec<ContainerStatus> = rt
         .containers
         .iter()
@@ -779,16 +811,18 @@ fn write_status(ctx: &mut Ctx, pod: &Pod, rt: &PodRuntime) {
             .find(|c| c.type_ == type_ && c.status == status)
             .and_then(|c| c.last_transition_time.clone())
     };
-    let mk =
-        |type_: &str, status: &str, reason: Option<String>, message: Option<String>| Condition {
-            type_: type_.into(),
-            status: status.into(),
-            reason,
-            message,
-            last_transition_time: Some(keep(type_, status).unwrap_or_else(|| t.clone())),
-            last_probe_time: Some(serde_json::Value::Null),
-            ..Default::default()
-        };
+    let mk = |type_: &'static str,
+              status: &'static str,
+              reason: Option<String>,
+              message: Option<String>| Condition {
+        type_: type_.into(),
+        status: status.into(),
+        reason,
+        message,
+        last_transition_time: Some(keep(type_, status).unwrap_or_else(|| t.clone())),
+        last_probe_time: Some(serde_json::Value::Null),
+        ..Default::default()
+    };
     let sandbox_ready = rt
         .containers
         .iter()
@@ -807,10 +841,7 @@ fn write_status(ctx: &mut Ctx, pod: &Pod, rt: &PodRuntime) {
         (
             "False",
             Some("ContainersNotReady".to_string()),
-            Some(format!(
-                "containers with unready status: [{}]",
-                unready.join(" ")
-            )),
+            Some(["containers with unready status: [", &unready.join(" "), "]"].concat()),
         )
     };
     conds.push(mk("Ready", ready, reason.clone(), msg.clone()));
@@ -819,9 +850,8 @@ fn write_status(ctx: &mut Ctx, pod: &Pod, rt: &PodRuntime) {
     let status = PodStatus {
         phase,
         conditions: conds,
-        host_ip: ctx
-            .store
-            .get::<Node>("", &rt.node)
+        host_ip: nodes
+            .get(rt.node.as_str())
             .and_then(|n| n.status.addresses.first().map(|a| a.address.clone())),
         pod_ip: Some(rt.ip.clone()),
         start_time: Some(rt.started.rfc3339()),
@@ -838,10 +868,12 @@ fn write_status(ctx: &mut Ctx, pod: &Pod, rt: &PodRuntime) {
                 "kubelet",
                 obj_ref(pod),
                 None,
-                format!(
-                    "Pod {} is Ready: all its containers are running and passed readiness.",
-                    pod.metadata.name
-                ),
+                [
+                    "Pod ",
+                    &pod.metadata.name,
+                    " is Ready: all its containers are running and passed readiness.",
+                ]
+                .concat(),
             );
         }
         ctx.out.pod_status(pod, status);
@@ -912,10 +944,20 @@ fn container_status(pod: &Pod, c: &ContainerRuntime) -> ContainerStatus {
         image: c.image.clone(),
         image_id: c.image_id.clone().unwrap_or_default(),
         container_id: started.then(|| {
-            format!(
-                "containerd://{}",
-                short_hash(&format!("{}/{}/{}", pod.metadata.uid, c.name, c.restarts))
-            )
+            [
+                "containerd://",
+                &short_hash(
+                    &[
+                        &pod.metadata.uid,
+                        "/",
+                        &c.name,
+                        "/",
+                        &c.restarts.to_string(),
+                    ]
+                    .concat(),
+                ),
+            ]
+            .concat()
         }),
         started: Some(matches!(c.stage, Stage::Running { .. })),
     }

@@ -45,7 +45,7 @@ impl Ctx<'_> {
     pub fn generate_pod_name(&mut self, prefix: &str, ns: &str) -> String {
         let base: String = prefix.chars().take(58).collect();
         loop {
-            let name = format!("{base}{}", self.rng.k8s_suffix(5));
+            let name = [base.as_str(), self.rng.k8s_suffix(5).as_str()].concat();
             let taken = self.store.get::<super::kinds::Pod>(ns, &name).is_some()
                 || self.generated.contains(&name);
             if !taken {
@@ -83,7 +83,7 @@ pub struct EventSpec {
     /// Message.
     pub message: String,
     /// Reporting component (`replicaset-controller`, `kubelet`).
-    pub component: String,
+    pub component: &'static str,
     /// Node for kubelet events.
     pub host: Option<String>,
 }
@@ -92,9 +92,12 @@ pub struct EventSpec {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Op {
     /// Create an object (the cluster assigns uid, timestamps, and a name from generateName).
-    Create(Object),
+    /// Boxed, as is `Update`'s: an `Object` is over a kilobyte, and every Event, cause and
+    /// status write in the same list would otherwise take that much room and be copied
+    /// as the list grows.
+    Create(Box<Object>),
     /// Replace an object.
-    Update(Object),
+    Update(Box<Object>),
     /// Replace a pod's status as its kubelet reports it, without copying the pod. The
     /// kubelet then knows the resource version its write made (see
     /// [`kubelet::KubeletState::wrote_status`]).
@@ -143,12 +146,12 @@ impl Changes {
 
     /// Asks to create `obj`.
     pub fn create<T: Resource>(&mut self, obj: T) {
-        self.ops.push(Op::Create(obj.into_object()));
+        self.ops.push(Op::Create(Box::new(obj.into_object())));
     }
 
     /// Asks to replace `obj`.
     pub fn update<T: Resource>(&mut self, obj: T) {
-        self.ops.push(Op::Update(obj.into_object()));
+        self.ops.push(Op::Update(Box::new(obj.into_object())));
     }
 
     /// Asks to replace the status of `pod` with `status`, which differs from it.
@@ -190,7 +193,7 @@ impl Changes {
         type_: &'static str,
         reason: &str,
         message: String,
-        component: &str,
+        component: &'static str,
     ) {
         self.event_at(
             object_reference(obj, None),
@@ -209,7 +212,7 @@ impl Changes {
         type_: &'static str,
         reason: &str,
         message: String,
-        component: &str,
+        component: &'static str,
         host: Option<String>,
     ) {
         self.ops.push(Op::Event(EventSpec {
@@ -217,7 +220,7 @@ impl Changes {
             type_,
             reason: reason.into(),
             message,
-            component: component.into(),
+            component,
             host,
         }));
     }
@@ -229,7 +232,7 @@ impl Changes {
         type_: &'static str,
         reason: &str,
         message: &str,
-        component: &str,
+        component: &'static str,
     ) {
         let involved = ObjectReference {
             kind: "Node".into(),

@@ -179,7 +179,13 @@ fn mark_reachable(ctx: &mut Ctx, node: &Node) {
     ctx.out.cause("node-controller", ObjRef::new("Node", "", &name), None, format!("Node {name}'s kubelet reports again, so the node is Ready and untainted; pods that were Terminating there finish now."));
 }
 
-fn cond(type_: &str, status: &str, reason: &str, message: &str, now: &str) -> Condition {
+fn cond(
+    type_: &'static str,
+    status: &'static str,
+    reason: &str,
+    message: &str,
+    now: &str,
+) -> Condition {
     Condition {
         type_: type_.into(),
         status: status.into(),

@@ -130,7 +130,7 @@ pub fn manage_replicas(ctx: &mut Ctx, rs: &ReplicaSet, active: &[&Pod]) {
                     rs,
                     "Normal",
                     "SuccessfulCreate",
-                    format!("Created pod: {}", pod.metadata.name),
+                    ["Created pod: ", &pod.metadata.name].concat(),
                     "replicaset-controller",
                 );
                 ctx.out.cause(
@@ -189,11 +189,12 @@ fn deletion_reason(pod: &Pod) -> &'static str {
 
 fn pod_from_template(ctx: &mut Ctx, rs: &ReplicaSet) -> Pod {
     let t = &rs.spec.template;
-    let name = ctx.generate_pod_name(&format!("{}-", rs.metadata.name), &rs.metadata.namespace);
+    let prefix = [rs.metadata.name.as_str(), "-"].concat();
+    let name = ctx.generate_pod_name(&prefix, &rs.metadata.namespace);
     Pod {
         metadata: ObjectMeta {
             name,
-            generate_name: Some(format!("{}-", rs.metadata.name)),
+            generate_name: Some(prefix),
             namespace: rs.metadata.namespace.clone(),
             labels: t.metadata.labels.clone(),
             annotations: t.metadata.annotations.clone(),

@@ -315,10 +315,15 @@ fn bind(ctx: &mut Ctx, pod: &Pod, node: &str, feasible: usize) {
         pod,
         "Normal",
         "Scheduled",
-        format!(
-            "Successfully assigned {}/{} to {node}",
-            pod.metadata.namespace, pod.metadata.name
-        ),
+        [
+            "Successfully assigned ",
+            &pod.metadata.namespace,
+            "/",
+            &pod.metadata.name,
+            " to ",
+            node,
+        ]
+        .concat(),
         "default-scheduler",
     );
     let why = if feasible == 1 {
@@ -327,7 +332,18 @@ fn bind(ctx: &mut Ctx, pod: &Pod, node: &str, feasible: usize) {
             pod.metadata.name
         )
     } else {
-        format!("The scheduler binds {} to {node}: {feasible} nodes fit and {node} scored best (most room left, fewest pods of the same owner).", pod.metadata.name)
+        [
+            "The scheduler binds ",
+            &pod.metadata.name,
+            " to ",
+            node,
+            ": ",
+            &feasible.to_string(),
+            " nodes fit and ",
+            node,
+            " scored best (most room left, fewest pods of the same owner).",
+        ]
+        .concat()
     };
     ctx.out.cause(
         "default-scheduler",

@@ -213,7 +213,7 @@ fn describe_pod(pod: &Pod, store: &Store, now: SimTime) -> String {
                 .conditions
                 .iter()
                 .find(|c| c.type_ == g)
-                .map_or("<none>", |c| c.status.as_str());
+                .map_or("<none>", |c| &*c.status);
             w!(o, L1, "{g} \t{status} \n");
         }
     }
@@ -2321,7 +2321,7 @@ mod tests {
                 ]
                 .iter()
                 .map(|c| Condition {
-                    type_: c.to_string(),
+                    type_: (*c).into(),
                     status: "True".into(),
                     ..Default::default()
                 })

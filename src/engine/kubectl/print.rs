@@ -683,7 +683,7 @@ fn event_cells(e: &Event, ctx: &RowCtx) -> Vec<String> {
     if !ctx.wide {
         return vec![
             last,
-            e.type_.clone(),
+            e.type_.to_string(),
             e.reason.clone(),
             event_object_ref(e),
             message,
@@ -694,7 +694,8 @@ fn event_cells(e: &Event, ctx: &RowCtx) -> Vec<String> {
         .component
         .clone()
         .filter(|c| !c.is_empty())
-        .unwrap_or_else(|| e.reporting_component.clone());
+        .unwrap_or_else(|| e.reporting_component.clone())
+        .into_owned();
     let instance = e
         .source
         .host
@@ -708,7 +709,7 @@ fn event_cells(e: &Event, ctx: &RowCtx) -> Vec<String> {
     };
     vec![
         last,
-        e.type_.clone(),
+        e.type_.to_string(),
         e.reason.clone(),
         event_object_ref(e),
         e.involved_object.field_path.clone().unwrap_or_default(),
@@ -1245,7 +1246,7 @@ mod tests {
         }
     }
 
-    fn cond(type_: &str, status: &str) -> Condition {
+    fn cond(type_: &'static str, status: &'static str) -> Condition {
         Condition {
             type_: type_.into(),
             status: status.into(),
@@ -1781,7 +1782,7 @@ mod tests {
         );
     }
 
-    fn node(name: &str, ready: &str, cordoned: bool) -> Node {
+    fn node(name: &str, ready: &'static str, cordoned: bool) -> Node {
         let mut n = Node {
             metadata: meta(name, 0),
             ..Default::default()
@@ -1869,7 +1870,7 @@ mod tests {
         Event {
             metadata: meta(name, first),
             involved_object: ObjectReference {
-                kind: kind.into(),
+                kind: kind.to_string().into(),
                 name: obj.into(),
                 namespace: "default".into(),
                 ..Default::default()

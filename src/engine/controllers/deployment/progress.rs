@@ -25,7 +25,7 @@ fn set_condition(conds: &mut Vec<Condition>, mut c: Condition, now: &str) {
     conds.sort_by_key(|c| if c.type_ == "Available" { 0 } else { 1 });
 }
 
-fn cond(type_: &str, status: &str, reason: &str, message: String) -> Condition {
+fn cond(type_: &'static str, status: &'static str, reason: &str, message: String) -> Condition {
     Condition {
         type_: type_.into(),
         status: status.into(),
