@@ -192,6 +192,13 @@ impl Branch {
             })
             .0;
         }
+        self.record(action, index);
+        out
+    }
+
+    /// Records a performed action at log position `index`: the user's moment if it is
+    /// the user's, the log entry, and a checkpoint when one is due.
+    fn record(&mut self, action: Action, index: usize) {
         if by_user(&action) {
             self.moments.push(Moment {
                 by: By::User,
@@ -207,7 +214,6 @@ impl Branch {
         self.log.record(action);
         self.trim();
         self.checkpoint();
-        out
     }
 
     fn trim(&mut self) {
@@ -358,12 +364,11 @@ fn describe(c: &Cluster, name: &str, last: &mut Option<Cause>, rv: &mut u64) -> 
     };
     *last = c.causes().last().cloned();
     let since = std::mem::replace(rv, c.store.resource_version());
-    let rv = &since;
     match new.as_slice() {
         [] => {
             let changed: Vec<String> = c
                 .store
-                .changes_since(*rv)
+                .changes_since(since)
                 .filter(|ch| ch.kind != "Event")
                 .map(|ch| {
                     let verb = match ch.op {
@@ -464,20 +469,8 @@ impl History {
     pub fn act_with<R>(&mut self, action: Action, f: impl FnOnce(&mut Cluster) -> R) -> R {
         self.branch_if_in_past();
         let r = f(&mut self.current.live);
-        let b = &mut self.current;
-        b.moments.push(Moment {
-            by: By::User,
-            at: b.live.now(),
-            label: user_label(&action),
-            action: b.log.actions.len(),
-            acts: b.acts,
-            tick: 0,
-            tick_ms: 0,
-            in_tick: 0,
-        });
-        b.log.record(action);
-        b.trim();
-        b.checkpoint();
+        let index = self.current.log.actions.len();
+        self.current.record(action, index);
         r
     }
 

@@ -490,11 +490,7 @@ fn ProgressFiles() -> impl IntoView {
     let export = move |_| {
         let json = lessons.progress.with_untracked(Progress::to_json);
         if let Err(e) = download("kubeplay-progress.json", &json) {
-            lessons.import_result.set(Some(Err(format!(
-                "The download could not start ({}).",
-                e.as_string()
-                    .unwrap_or_else(|| "the browser refused".into())
-            ))));
+            lessons.import_result.set(Some(Err(e)));
         }
     };
     let import = move |_| {
@@ -597,7 +593,17 @@ fn read_progress_file(file: web_sys::File, lessons: Lessons) {
 }
 
 /// Offers `text` as a file download through a Blob URL.
-pub(crate) fn download(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
+pub(crate) fn download(name: &str, text: &str) -> Result<(), String> {
+    start_download(name, text).map_err(|e| {
+        format!(
+            "The download could not start ({}).",
+            e.as_string()
+                .unwrap_or_else(|| "the browser refused".into())
+        )
+    })
+}
+
+fn start_download(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("application/json");

@@ -250,11 +250,7 @@ pub fn ShareButton() -> impl IntoView {
     let download = move |_| {
         if let Some(text) = link.with_untracked(|l| l.as_ref().and_then(|l| l.file.clone())) {
             if let Err(e) = super::lesson::download("kubeplay-session.json", &text) {
-                file_result.set(Some(format!(
-                    "The download could not start ({}).",
-                    e.as_string()
-                        .unwrap_or_else(|| "the browser refused".into())
-                )));
+                file_result.set(Some(e));
             }
         }
     };
