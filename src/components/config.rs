@@ -476,7 +476,7 @@ mod tests {
         assert!(parse_goal("[[[").is_err());
         assert!(parse_goal("deployment: {name: web}\nsolution: x").is_err());
         let e = parse_goal("deployment: {nme: web}").unwrap_err();
-        assert!(e.starts_with("deployment: unknown field `nme`"), "{e}");
+        assert!(e.starts_with("deployment.nme: unknown field `nme`"), "{e}");
     }
 
     #[test]

@@ -53,15 +53,16 @@ pub struct GoalState {
 /// does not know are ignored, values it cannot use are shown in the widget and reported
 /// as `error` events.
 pub fn mount(container: web_sys::HtmlElement, params_json: &str, emit: Emit) -> Widget {
-    let (params, bad_json) = match serde_json::from_str::<Vec<(String, String)>>(params_json) {
-        Ok(p) => (p, None),
-        Err(e) => (
-            Vec::new(),
-            Some(format!(
-                "The widget's settings could not be read ({e}); it starts with none."
-            )),
-        ),
-    };
+    let (params, bad_json) =
+        match crate::engine::decode::from_json::<Vec<(String, String)>>(params_json) {
+            Ok(p) => (p, None),
+            Err(e) => (
+                Vec::new(),
+                Some(format!(
+                    "The widget's settings could not be read ({e}); it starts with none."
+                )),
+            ),
+        };
     let (config, mut errors) = AppConfig::from_params(&params);
     errors.extend(bad_json);
     let slot = Rc::new(std::cell::Cell::new(None::<(Ui, StoredValue<u64>)>));

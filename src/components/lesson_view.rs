@@ -383,8 +383,8 @@ impl Progress {
                     .into(),
             );
         }
-        let mut p: Progress = serde_json::from_value(value)
-            .map_err(|e| format!("This progress file could not be read ({e})."))?;
+        let mut p: Progress = crate::engine::decode::from_value(&value)
+            .map_err(|e| format!("This progress file could not be read ({}).", e.with_path()))?;
         if p.version != 1 {
             return Err(format!(
                 "This progress file has version {}; this kubeplay reads version 1.",

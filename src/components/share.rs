@@ -47,6 +47,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::state::{Action, SessionLog};
+use crate::engine::{decode, locate};
 
 /// The version [`encode`] writes.
 pub const VERSION: u32 = 1;
@@ -201,9 +202,7 @@ pub fn decode_file(text: &str) -> Result<Shared, ShareError> {
     struct Version {
         v: Option<u32>,
     }
-    let version = serde_json::from_str::<Version>(text)
-        .map_err(|e| json_error(e.to_string(), "."))?
-        .v;
+    let version = from_json::<Version>(text.as_bytes())?.v;
     match version {
         Some(1) => from_json::<FileV1>(text.as_bytes()).and_then(|f| f.body.into_shared()),
         Some(v) if v > VERSION => Err(ShareError::Newer(v)),
@@ -324,10 +323,10 @@ fn json_error(message: String, path: &str) -> ShareError {
 }
 
 fn from_json<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, ShareError> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        json_error(e.into_inner().to_string(), &path)
+    let text = std::str::from_utf8(bytes).map_err(|e| json_error(e.to_string(), "."))?;
+    decode::from_json(text).map_err(|e| {
+        let path = locate::format_path(&e.path);
+        json_error(e.message, if path.is_empty() { "." } else { &path })
     })
 }
 

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::state::{ConsoleState, SessionLog};
+use crate::engine::decode;
 
 // Key names under a playground's prefix: the full page's prefix is `kubeplay.v1`, so its
 // keys are `kubeplay.v1.editor` and so on, as before widgets existed.
@@ -76,8 +77,8 @@ pub fn decode(
     };
     let mut bad = Vec::new();
     if let Some(raw) = session {
-        let read = serde_json::from_str::<SessionLog>(&raw)
-            .map_err(|e| e.to_string())
+        let read = decode::from_json::<SessionLog>(&raw)
+            .map_err(|e| e.with_path())
             .and_then(|s| s.check().map(|()| s));
         match read {
             Ok(s) => saved.session = Some(s),
@@ -90,9 +91,10 @@ pub fn decode(
         }
     }
     if let Some(raw) = console {
-        match serde_json::from_str(&raw) {
+        match decode::from_json(&raw) {
             Ok(c) => saved.console = Some(c),
             Err(e) => {
+                let e = e.with_path();
                 saved.problems.push(format!(
                     "The saved console history could not be read ({e}); it was set aside."
                 ));
@@ -101,7 +103,7 @@ pub fn decode(
         }
     }
     if let Some(raw) = layout {
-        match serde_json::from_str(&raw) {
+        match decode::from_json(&raw) {
             Ok(l) => saved.layout = Some(l),
             Err(_) => bad.push(LAYOUT),
         }

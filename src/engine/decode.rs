@@ -39,6 +39,22 @@ impl fmt::Display for DecodeError {
     }
 }
 
+impl DecodeError {
+    /// The message with the field path in front when there is one:
+    /// `actions[2].line: invalid type: integer `3`, expected a string`.
+    pub fn with_path(&self) -> String {
+        if self.path.is_empty() {
+            self.message.clone()
+        } else {
+            format!(
+                "{}: {}",
+                super::locate::format_path(&self.path),
+                self.message
+            )
+        }
+    }
+}
+
 impl std::error::Error for DecodeError {}
 
 impl de::Error for DecodeError {
@@ -100,6 +116,20 @@ pub fn decode<T: DeserializeOwned>(
         e.path.reverse();
         e
     })
+}
+
+/// Reads JSON text as `T`: a syntax error as serde_json words it (`expected value at
+/// line 1 column 2`, with no path), a type error with the field path where it is.
+/// Reading the text into a [`Value`] first and decoding that, rather than calling
+/// `serde_json::from_str::<T>`, keeps every type's `Deserialize` compiled once, for
+/// this module's deserializer, whatever the page reads (sessions, share links,
+/// lesson progress).
+pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, DecodeError> {
+    let value: Value = serde_json::from_str(text).map_err(|e| DecodeError {
+        message: e.to_string(),
+        path: Vec::new(),
+    })?;
+    decode(&value, &mut Vec::new())
 }
 
 /// Decodes `value` as `T`, as `serde_json::from_value` would, without tracking.
@@ -729,6 +759,23 @@ mod tests {
                 "{value}"
             );
         }
+    }
+
+    #[test]
+    fn json_text_errors_say_where() {
+        let syntax = from_json::<Inner>("{\"name\": ").unwrap_err();
+        assert!(syntax.path.is_empty());
+        assert_eq!(
+            syntax.message,
+            "EOF while parsing a value at line 1 column 9"
+        );
+        let typed = from_json::<Vec<Inner>>(r#"[{"name": "a"}, {"name": 3}]"#).unwrap_err();
+        assert_eq!(
+            typed.with_path(),
+            "[1].name: invalid type: integer `3`, expected a string"
+        );
+        let ok = from_json::<Vec<Inner>>(r#"[{"name": "a", "port": 8}]"#).unwrap();
+        assert_eq!((ok[0].name.as_str(), ok[0].port), ("a", 8));
     }
 
     /// The messages match serde_json's own for every kind of mismatch.
