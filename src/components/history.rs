@@ -19,7 +19,9 @@ use crate::engine::kubectl::Output;
 use crate::engine::store::ChangeOp;
 use crate::engine::time::SimTime;
 
-use super::state::{by_user, perform_watched, step_ms, Action, SessionLog};
+use super::state::{
+    by_user, console_command, perform_watched, step_ms, Action, ConsoleState, SessionLog,
+};
 
 /// Simulated time between checkpoints, before thinning.
 pub const CHECKPOINT_EVERY_MS: u64 = 30_000;
@@ -390,16 +392,11 @@ fn describe(c: &Cluster, name: &str, last: &mut Option<Cause>, rv: &mut u64) -> 
     }
 }
 
-/// The label of a user moment.
+/// The label of a user moment: the command the console logged for it.
 fn user_label(action: &Action) -> String {
     match action {
-        Action::Apply { .. } => "kubectl apply -f editor.yaml".into(),
-        Action::Run { line } => line.clone(),
-        Action::Traffic { ns, svc, n } => format!("traffic {svc} {n} -n {ns}"),
         Action::Lesson { id } => format!("lesson {id} started"),
-        Action::Advance { .. } | Action::Step | Action::React | Action::Partial { .. } => {
-            String::new()
-        }
+        other => console_command(other).unwrap_or_default(),
     }
 }
 
@@ -415,9 +412,29 @@ impl History {
 
     /// The timeline `log` builds, replayed action by action.
     pub fn from_log(log: &SessionLog) -> History {
+        History::replay(log, |_, _, _| {})
+    }
+
+    /// The timeline `log` builds, and the console the page showed while the session was
+    /// made, from the one replay: an entry for each action the page logs, with the
+    /// output the replay printed and the simulated time it ran at
+    /// ([`ConsoleState::replay`]). The engine is deterministic, so each entry is the one
+    /// the page made live.
+    pub fn from_log_with_console(log: &SessionLog) -> (History, ConsoleState) {
+        let mut console = ConsoleState::default();
+        let h = History::replay(log, |action, out, live| {
+            console.replay(action, out, || live.now().to_string())
+        });
+        (h, console)
+    }
+
+    /// Replays `log` action by action, calling `each` with every action, what it
+    /// printed and the present cluster after it.
+    fn replay(log: &SessionLog, mut each: impl FnMut(&Action, &Output, &Cluster)) -> History {
         let mut h = History::new(log.seed);
         for a in &log.actions {
-            h.current.act(a.clone());
+            let out = h.current.act(a.clone());
+            each(a, &out, &h.current.live);
         }
         h
     }

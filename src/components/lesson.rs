@@ -14,7 +14,7 @@ use crate::engine::lesson::Lesson;
 use super::lesson_view::{
     course, lesson_by_id, markdown, position, refusal, solution_lines, Block, Inline, Progress,
 };
-use super::state::{Action, ConsoleState, SessionLog};
+use super::state::{Action, SessionLog};
 use super::Ui;
 
 /// Progress files larger than this are refused before they are read.
@@ -152,7 +152,6 @@ pub fn start(ui: Ui, lessons: Lessons, id: Option<&str>) {
                     layout.tab.clone()
                 };
             });
-            ui.sim.console.set(ConsoleState::default());
         }
     }
 }

@@ -141,11 +141,11 @@ impl Ui {
         })
     }
 
-    /// Starts over from `log` with `editor` in the editor (a lesson's start): the
-    /// console, selection and traffic marks are cleared.
+    /// Starts over from `log` with `editor` in the editor (a lesson's start, a shared
+    /// session): the console shows the lines that built the cluster ([`Sim::replace`]),
+    /// and the selection and traffic marks are cleared.
     pub fn start_from(&self, log: SessionLog, editor: &str) {
         self.sim.replace(log);
-        self.sim.console.set(ConsoleState::default());
         self.editor_text.set(editor.to_string());
         self.editor_reset.update(|n| *n += 1);
         self.selected.set(None);
@@ -205,16 +205,9 @@ pub fn start(config: AppConfig, problems: Vec<String>) -> Ui {
     let saved = store.load();
     let first_visit = saved.session.is_none();
     let session = saved.session.unwrap_or_else(|| first_session(&config));
-    let mut console = saved.console.unwrap_or_default();
-    if first_visit && console.entries.is_empty() && !config.manifest.trim().is_empty() {
-        let out = state::perform(
-            &mut crate::engine::cluster::Cluster::new(config.seed),
-            &Action::Apply {
-                text: config.manifest.clone(),
-            },
-        );
-        console.push("kubectl apply -f editor.yaml", &out, "00:00".into());
-    }
+    // A reload shows the saved console; a first visit (or a console that could not be
+    // read) shows the lines that built the cluster, such as the manifest's apply.
+    let console = saved.console.filter(|_| !first_visit);
     let sim = Sim::new(session, console);
     let rv = Memo::new(move |_| sim.read(|c| c.store.resource_version()));
     let cluster_vm = Memo::new(move |_| {

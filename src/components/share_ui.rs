@@ -3,6 +3,10 @@
 //! [`share`](super::share)'s; this module is the edge that touches the address bar and
 //! the clipboard.
 //!
+//! A session opened from a link or a file shows, in the console, the commands that built
+//! it with their outputs: the replay that rebuilds the cluster prints them
+//! ([`History::from_log_with_console`](super::history::History::from_log_with_console)).
+//!
 //! Opening a link (or a file) never destroys the learner's own work silently: the saved
 //! session is set aside first ([`storage::Store::set_aside`]) and the dialog offers it back.
 
@@ -12,7 +16,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::lesson::Lessons;
 use super::lesson_view::lesson_by_id;
 use super::share::{decode, decode_file, encode, encode_file, is_share_fragment, Shared, MAX_LINK};
-use super::state::{Action, ConsoleState, SessionLog};
+use super::state::{Action, SessionLog};
 use super::view::{STARTER_SEED, STARTER_YAML};
 use super::Ui;
 
@@ -84,7 +88,8 @@ fn set_aside_current(ui: Ui) -> bool {
     ui.store.with_value(|st| st.set_aside())
 }
 
-/// Starts from a shared session: cluster, editor, lesson and panels.
+/// Starts from a shared session: cluster, editor, lesson and panels, with the lines that
+/// built the cluster in the console, as the page that made it logged them.
 fn open(ui: Ui, lessons: Option<Lessons>, shared: Shared) {
     ui.start_from(shared.log, &shared.editor);
     let lesson = shared.lesson.as_deref().and_then(lesson_by_id);
@@ -275,7 +280,10 @@ pub fn ShareButton() -> impl IntoView {
                 _ => None,
             };
             ui.start_from(log, saved.editor.as_deref().unwrap_or(STARTER_YAML));
-            ui.sim.console.set(saved.console.unwrap_or_default());
+            // The saved console; without one, the lines that rebuilt the session.
+            if let Some(console) = saved.console {
+                ui.sim.console.set(console);
+            }
             if let Some(l) = lessons {
                 l.progress.update(|p| p.current = lesson);
             }
@@ -407,7 +415,6 @@ fn read_session_file(
             Ok(shared) => {
                 let kept = set_aside_current(ui);
                 opened(ui, lessons, "the file", Ok(shared), kept);
-                ui.sim.console.set(ConsoleState::default());
                 done();
             }
             Err(e) => result.set(Some(format!(

@@ -43,6 +43,26 @@ pub struct ConsoleState {
 /// How many console entries are kept (and saved).
 pub const CONSOLE_KEEP: usize = 60;
 
+/// What the console shows for an apply of the editor's text.
+pub const APPLY_COMMAND: &str = "kubectl apply -f editor.yaml";
+
+/// The command the console logs for an action, as the page writes it: an apply as
+/// [`APPLY_COMMAND`], a console line (typed, or made by a button) as it is, traffic as
+/// the runner's `traffic` directive. Ticks, steps, reactions and a lesson's start log
+/// nothing.
+pub fn console_command(action: &Action) -> Option<String> {
+    match action {
+        Action::Apply { .. } => Some(APPLY_COMMAND.to_string()),
+        Action::Run { line } => Some(line.clone()),
+        Action::Traffic { ns, svc, n } => Some(format!("traffic {svc} {n} -n {ns}")),
+        Action::Advance { .. }
+        | Action::Step
+        | Action::React
+        | Action::Lesson { .. }
+        | Action::Partial { .. } => None,
+    }
+}
+
 impl ConsoleState {
     /// Appends an entry, dropping the oldest beyond [`CONSOLE_KEEP`].
     pub fn push(&mut self, command: &str, out: &Output, at: String) {
@@ -65,6 +85,25 @@ impl ConsoleState {
         }
         let extra = self.history.len().saturating_sub(200);
         self.history.drain(..extra);
+    }
+
+    /// Logs an action replayed from a session log as the page logged it when it was done
+    /// live: the entry of [`console_command`] with `out` and the simulated time `at`
+    /// (asked only for an action that logs). A console line also joins the input
+    /// history; the log does not say whether a line was typed or made by a button, so
+    /// every line does. A lesson's start empties the console, as starting a lesson in the
+    /// page does.
+    pub fn replay(&mut self, action: &Action, out: &Output, at: impl FnOnce() -> String) {
+        if let Action::Lesson { .. } = action {
+            *self = ConsoleState::default();
+        }
+        let Some(command) = console_command(action) else {
+            return;
+        };
+        if let Action::Run { line } = action {
+            self.remember(line);
+        }
+        self.push(&command, out, at());
     }
 }
 
@@ -347,12 +386,15 @@ pub struct Sim {
 }
 
 impl Sim {
-    /// Owns the cluster that `log` rebuilds.
-    pub fn new(log: SessionLog, console: ConsoleState) -> Sim {
+    /// Owns the cluster that `log` rebuilds. The console is `console` when there is one
+    /// (a reload restores the saved console); without one, it shows the lines that built
+    /// the cluster, printed by the same replay ([`History::from_log_with_console`]).
+    pub fn new(log: SessionLog, console: Option<ConsoleState>) -> Sim {
+        let (history, replayed) = History::from_log_with_console(&log);
         Sim {
-            history: StoredValue::new(History::from_log(&log)),
+            history: StoredValue::new(history),
             version: RwSignal::new(0),
-            console: RwSignal::new(console),
+            console: RwSignal::new(console.unwrap_or(replayed)),
         }
     }
 
@@ -399,10 +441,14 @@ impl Sim {
         out
     }
 
-    /// Starts over from `log`.
+    /// Starts over from `log`, with the lines that built it in the console (the
+    /// entries the page logged when they were done live, and the console lines in the
+    /// input history).
     pub fn replace(&self, log: SessionLog) {
-        self.history.set_value(History::from_log(&log));
+        let (history, console) = History::from_log_with_console(&log);
+        self.history.set_value(history);
         self.version.update(|v| *v += 1);
+        self.console.set(console);
     }
 
     /// The version counter, for effects that only need to know that something changed.
@@ -415,22 +461,29 @@ impl Sim {
         self.console.update(|s| s.push(command, out, at));
     }
 
+    /// Performs and records an action, and logs it in the console as
+    /// [`console_command`] words it (the words a replay of the log uses too).
+    fn act_logged(&self, action: Action) -> Output {
+        let command = console_command(&action);
+        let out = self.act(action);
+        if let Some(command) = command {
+            self.logged(&command, &out);
+        }
+        out
+    }
+
     /// Runs a console line and logs it; returns its output.
     pub fn run(&self, line: &str) -> Output {
-        let out = self.act(Action::Run {
+        self.act_logged(Action::Run {
             line: line.to_string(),
-        });
-        self.logged(line, &out);
-        out
+        })
     }
 
     /// Applies the editor's text as `kubectl apply -f editor.yaml`, logging it.
     pub fn apply(&self, text: &str) -> Output {
-        let out = self.act(Action::Apply {
+        self.act_logged(Action::Apply {
             text: text.to_string(),
-        });
-        self.logged("kubectl apply -f editor.yaml", &out);
-        out
+        })
     }
 
     /// Sends `n` requests through a Service, logging the report; returns the requests
@@ -443,6 +496,7 @@ impl Sim {
             svc: svc.to_string(),
             n,
         };
+        let command = console_command(&action).unwrap_or_default();
         // As `perform` does for Action::Traffic, keeping the report's per-pod counts.
         self.history.update_value(|h| {
             h.act_with(action, |c| match c.send_traffic(ns, svc, n) {
@@ -458,7 +512,7 @@ impl Sim {
             })
         });
         self.version.update(|v| *v += 1);
-        self.logged(&format!("traffic {svc} {n} -n {ns}"), &out);
+        self.logged(&command, &out);
         hits
     }
 
@@ -502,7 +556,7 @@ mod tests {
         // never saw a change: components must read it with get().
         let owner = Owner::new();
         owner.set();
-        let sim = Sim::new(SessionLog::starter(0), ConsoleState::default());
+        let sim = Sim::new(SessionLog::starter(0), Some(ConsoleState::default()));
         let rv = Memo::new(move |_| sim.read(|c| c.store.resource_version()));
         let running = Memo::new(move |_| {
             rv.get();
@@ -593,6 +647,140 @@ mod tests {
             acts: 1,
         });
         assert!(log.check().is_err());
+    }
+
+    /// Works the page's way: each line typed into the console is remembered, then run.
+    fn type_line(sim: &Sim, line: &str) {
+        sim.console.update(|s| s.remember(line));
+        sim.run(line);
+    }
+
+    /// A session opened from its log (a share link, a session file) shows the console
+    /// the page showed while it was made, entry for entry: same commands, same outputs
+    /// byte for byte, same simulated times, same ids, and the console lines in the
+    /// input history.
+    #[test]
+    fn a_session_rebuilt_from_its_log_shows_the_console_the_page_showed() {
+        let owner = Owner::new();
+        owner.set();
+        let live = Sim::new(SessionLog::starter(1900), None);
+        for _ in 0..30 {
+            live.advance(100);
+        }
+        type_line(&live, "kubectl scale deployment web --replicas=5");
+        for _ in 0..20 {
+            live.advance(500);
+        }
+        live.apply(&STARTER_YAML.replace("nginx:1.27", "nginx:1.28"));
+        live.step();
+        type_line(&live, "kubectl get pods");
+        live.traffic("default", "web", 12);
+        // A chaos button: the same Run action, not typed.
+        live.run("node fail node-2");
+        type_line(&live, "sleep 30s");
+        type_line(&live, "kubectl rollout status deployment/web");
+        type_line(&live, "frobnicate");
+        for _ in 0..10 {
+            live.advance(1000);
+        }
+        let made = live.console.get_untracked();
+        assert_eq!(made.entries.len(), 9, "{:#?}", made.entries);
+        let scaled = &made.entries[1];
+        assert_eq!(
+            (scaled.command.as_str(), scaled.output.as_str(), scaled.ok),
+            (
+                "kubectl scale deployment web --replicas=5",
+                "deployment.apps/web scaled\n",
+                true
+            )
+        );
+
+        let log = live.with_log(Clone::clone);
+        let opened = Sim::new(log.clone(), None);
+        let shown = opened.console.get_untracked();
+        assert_eq!(shown.entries, made.entries);
+        assert_eq!(shown.next_id, made.next_id);
+        // Every console line, typed or from a button (the log cannot tell them apart).
+        assert_eq!(
+            shown.history,
+            [
+                "kubectl scale deployment web --replicas=5",
+                "kubectl get pods",
+                "node fail node-2",
+                "sleep 30s",
+                "kubectl rollout status deployment/web",
+                "frobnicate",
+            ]
+        );
+        // Starting over from the log does the same, from the one replay that rebuilds
+        // the cluster.
+        let restarted = Sim::new(SessionLog::starter(0), None);
+        restarted.replace(log);
+        assert_eq!(restarted.console.get_untracked().entries, made.entries);
+        assert_eq!(
+            restarted.peek(Cluster::snapshot),
+            live.peek(Cluster::snapshot)
+        );
+    }
+
+    #[test]
+    fn a_first_visit_shows_the_starter_manifest_applied_at_the_start() {
+        let (_, console) = History::from_log_with_console(&SessionLog::starter(1900));
+        let [apply] = console.entries.as_slice() else {
+            panic!("{:#?}", console.entries);
+        };
+        assert_eq!(apply.command, APPLY_COMMAND);
+        assert!(apply.ok && apply.output.contains("deployment.apps/web created"));
+        assert_eq!(apply.at, "00:00");
+        assert!(console.history.is_empty(), "an apply is not typed");
+    }
+
+    #[test]
+    fn ticks_steps_and_reactions_log_nothing_and_a_lesson_starts_an_empty_console() {
+        let lesson = &super::super::lesson_view::course()[0].id;
+        let log = SessionLog {
+            seed: 3,
+            actions: vec![
+                Action::Run {
+                    line: "kubectl get nodes".into(),
+                },
+                Action::React,
+                Action::Lesson { id: lesson.clone() },
+                Action::Advance { ms: 100, times: 5 },
+                Action::Step,
+                Action::Partial { ms: 100, acts: 1 },
+                Action::Run {
+                    line: "kubectl get pods".into(),
+                },
+                Action::React,
+            ],
+        };
+        let (_, console) = History::from_log_with_console(&log);
+        let commands: Vec<&str> = console.entries.iter().map(|e| e.command.as_str()).collect();
+        assert_eq!(commands, ["kubectl get pods"]);
+        assert_eq!(console.entries[0].id, 0);
+        assert_eq!(console.history, ["kubectl get pods"]);
+    }
+
+    #[test]
+    fn a_long_session_opens_with_its_newest_console_entries() {
+        let log = SessionLog {
+            seed: 1,
+            actions: (0..CONSOLE_KEEP + 10)
+                .map(|i| Action::Run {
+                    line: format!("sleep {i}s"),
+                })
+                .collect(),
+        };
+        let (_, console) = History::from_log_with_console(&log);
+        assert_eq!(console.entries.len(), CONSOLE_KEEP);
+        assert_eq!(console.entries[0].command, "sleep 10s");
+        assert_eq!(console.entries[0].id, 10);
+        assert_eq!(console.next_id, (CONSOLE_KEEP + 10) as u64);
+        let last = console.entries.last().unwrap();
+        assert_eq!(last.command, format!("sleep {}s", CONSOLE_KEEP + 9));
+        // 0 + 1 + ... + 69 seconds of sleep, run in order.
+        assert_eq!(last.at, "40:15");
     }
 
     #[test]

@@ -173,13 +173,13 @@ fn Console() -> impl IntoView {
         }>
             <div class="console-log" node_ref=log data-testid="console-output" aria-live="polite">
                 <For each=move || ui.sim.console.get().entries key=|e| e.id let:e>
-                    <div class="entry" class:failed=!e.ok>
+                    <div class="entry" class:failed=!e.ok data-testid="console-entry">
                         <div class="cmd">
                             <span class="prompt" aria-hidden="true">"$ "</span>
-                            {e.command.clone()}
-                            <span class="at muted">{e.at.clone()}</span>
+                            <span data-testid="console-command">{e.command.clone()}</span>
+                            <span class="at muted" data-testid="console-at">{e.at.clone()}</span>
                         </div>
-                        {(!e.output.is_empty()).then(|| view! { <pre class="out">{e.output.clone()}</pre> })}
+                        {(!e.output.is_empty()).then(|| view! { <pre class="out" data-testid="console-out">{e.output.clone()}</pre> })}
                     </div>
                 </For>
             </div>
