@@ -389,7 +389,9 @@ pub fn graph_view(cluster: &Cluster) -> GraphView {
     pod_nodes(store, &mut placed);
     node_nodes(store, &mut placed);
     let rank = |n: &GraphNode| KINDS.iter().position(|k| *k == n.kind);
-    placed.sort_by(|a, b| (rank(&a.node), &a.order).cmp(&(rank(&b.node), &b.order)));
+    crate::engine::sort::sort_by(&mut placed, |a, b| {
+        (rank(&a.node), &a.order).cmp(&(rank(&b.node), &b.order))
+    });
 
     let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
     for p in &placed {
@@ -484,7 +486,9 @@ pub fn graph_view(cluster: &Cluster) -> GraphView {
             path: curve(&nodes[a], &nodes[b], kind),
         })
         .collect();
-    edges.sort_by(|a, b| (&a.from, &a.to, a.kind).cmp(&(&b.from, &b.to, b.kind)));
+    crate::engine::sort::sort_by(&mut edges, |a, b| {
+        (&a.from, &a.to, a.kind).cmp(&(&b.from, &b.to, b.kind))
+    });
 
     let tallest = rows.iter().copied().max().unwrap_or(0).max(1) as i32;
     GraphView {

@@ -100,8 +100,9 @@ pub struct Goal {
     pub text: String,
     /// Shown when met: what was learned and why it matters.
     pub learned: String,
-    /// The condition on the cluster, written as `kind: {fields}` (`deployment: {name: web}`).
-    #[serde(with = "serde_yaml_ng::with::singleton_map")]
+    /// The condition on the cluster, written as `kind: {fields}` (`deployment: {name: web}`):
+    /// serde's external tagging as JSON writes it, which is how [`decode`] reads the
+    /// YAML once it is a JSON value.
     pub check: Check,
 }
 

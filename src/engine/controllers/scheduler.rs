@@ -5,6 +5,7 @@
 use super::{obj_ref, Ctx};
 use crate::engine::explain::ObjRef;
 use crate::engine::kinds::{Condition, Node, Pod, Taint, Toleration};
+use crate::engine::sort;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -207,7 +208,7 @@ pub fn fit_error(total_nodes: usize, per_node: &[Vec<String>]) -> String {
         }
     }
     let mut parts: Vec<String> = counts.iter().map(|(r, n)| format!("{n} {r}")).collect();
-    parts.sort();
+    sort::sort(&mut parts);
     let mut msg = format!("0/{total_nodes} nodes are available: {}.", parts.join(", "));
     let mut pre: Vec<String> = Vec::new();
     if resource_only > 0 {
@@ -218,7 +219,7 @@ pub fn fit_error(total_nodes: usize, per_node: &[Vec<String>]) -> String {
     if other > 0 {
         pre.push(format!("{other} Preemption is not helpful for scheduling"));
     }
-    pre.sort();
+    sort::sort(&mut pre);
     if total_nodes == 0 {
         return "no nodes available to schedule pods".into();
     }

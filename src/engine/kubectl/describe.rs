@@ -1553,7 +1553,7 @@ fn describe_namespace(ns: &Namespace, store: &Store) -> String {
                 .filter_map(|k| item.get(*k).and_then(Value::as_object))
                 .flat_map(|m| m.keys().cloned())
                 .collect();
-                names.sort();
+                sort::sort(&mut names);
                 names.dedup();
                 for name in names {
                     let cell = |k: &str| scalar(&item[k][&name]).unwrap_or_else(|| "-".into());
@@ -1852,7 +1852,7 @@ fn unstructured(
     skip: &[&str],
 ) {
     let mut fields: Vec<&String> = content.keys().collect();
-    fields.sort();
+    sort::sort(&mut fields);
     for field in fields {
         let path = format!("{prefix}.{field}");
         if skip.contains(&path.as_str()) {

@@ -159,7 +159,7 @@ pub fn selector_string(selector: &LabelSelector) -> String {
         .collect();
     for r in &selector.match_expressions {
         let mut values = r.values.clone();
-        values.sort();
+        sort::sort(&mut values);
         values.dedup();
         let text = match r.operator.as_str() {
             "In" => format!("{} in ({})", r.key, values.join(",")),
@@ -204,7 +204,7 @@ pub fn node_roles(node: &Node) -> Vec<String> {
             None => (k == "kubernetes.io/role" && !v.is_empty()).then(|| v.clone()),
         })
         .collect();
-    roles.sort();
+    sort::sort(&mut roles);
     roles.dedup();
     roles
 }
@@ -245,7 +245,7 @@ pub fn service_external_ip(svc: &Service, wide: bool) -> String {
                 .iter()
                 .filter_map(|i| i.ip.clone())
                 .collect();
-            ips.sort();
+            sort::sort(&mut ips);
             ips.dedup();
             let mut lb = ips.join(",");
             if !wide && lb.chars().count() > 16 {
@@ -770,7 +770,7 @@ pub(crate) fn secret_keys(g: &Generic) -> Vec<String> {
         .filter_map(|k| g.rest.get(*k).and_then(Value::as_object))
         .flat_map(|m| m.keys().cloned())
         .collect();
-    keys.sort();
+    sort::sort(&mut keys);
     keys.dedup();
     keys
 }

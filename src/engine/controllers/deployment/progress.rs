@@ -22,7 +22,7 @@ fn set_condition(conds: &mut Vec<Condition>, mut c: Condition, now: &str) {
     c.last_update_time = Some(now.to_string());
     conds.retain(|o| o.type_ != c.type_);
     conds.push(c);
-    conds.sort_by_key(|c| if c.type_ == "Available" { 0 } else { 1 });
+    crate::engine::sort::sort_by_key(conds, |c| if c.type_ == "Available" { 0 } else { 1 });
 }
 
 fn cond(type_: &'static str, status: &'static str, reason: &str, message: String) -> Condition {
