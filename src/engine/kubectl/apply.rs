@@ -201,7 +201,13 @@ pub fn apply_object(
     }
     defaults::apply_defaults(&mut obj);
     let existing = cluster.store.get_object(&kind, &ns, &name);
-    let errors = validate::validate(&obj, existing.as_ref());
+    // A create is validated as a create; only then does the store find the name taken.
+    let against = if mode == Mode::Create {
+        None
+    } else {
+        existing.as_ref()
+    };
+    let errors = validate::validate(&obj, against);
     if !errors.is_empty() {
         return Err(validate::format_invalid(&kind, &name, &errors));
     }
@@ -430,6 +436,87 @@ fn create_deployment(cluster: &mut Cluster, a: &Args) -> Output {
         Mode::Create,
     );
     match r {
+        Ok(line) => Output::ok(line + "\n"),
+        Err(e) => Output::err(e.replace("error when creating \"STDIN\": ", "")),
+    }
+}
+
+/// `kubectl run NAME --image=IMAGE`: one bare Pod, labelled `run=NAME` unless
+/// `--labels` says otherwise, its one container named after the pod.
+pub fn run_pod(cluster: &mut Cluster, a: &Args) -> Output {
+    if let Err(o) = check_flags(
+        a,
+        "run",
+        &["--image", "--port", "--labels", "--restart", "--namespace"],
+    ) {
+        return o;
+    }
+    let Some(name) = a.positional.first() else {
+        return Output::err(
+            "error: NAME is required for run\nSee 'kubectl run -h' for help and examples",
+        );
+    };
+    let Some(image) = a.get("--image") else {
+        return Output::err("error: required flag(s) \"image\" not set");
+    };
+    let port = match a.int("--port") {
+        Ok(p) => p.map(|p| p as i32),
+        Err(e) => return Output::err(e),
+    };
+    let restart = a.get("--restart").unwrap_or("Always");
+    if !matches!(restart, "Always" | "OnFailure" | "Never") {
+        return Output::err(format!("error: invalid restart policy: {restart}"));
+    }
+    let labels: crate::engine::meta::StringMap = match a.get("--labels") {
+        None => [("run".to_string(), name.clone())].into(),
+        Some(text) => {
+            let mut labels = crate::engine::meta::StringMap::new();
+            for pair in text.split(',') {
+                match pair.split_once('=') {
+                    Some((k, v)) if !k.is_empty() => {
+                        labels.insert(k.to_string(), v.to_string());
+                    }
+                    _ => return Output::err(format!("error: invalid label spec: {pair}")),
+                }
+            }
+            labels
+        }
+    };
+    let pod = Pod {
+        metadata: ObjectMeta {
+            name: name.clone(),
+            labels,
+            ..Default::default()
+        },
+        spec: PodSpec {
+            containers: vec![Container {
+                name: name.clone(),
+                image: image.to_string(),
+                ports: port
+                    .map(|p| {
+                        vec![ContainerPort {
+                            container_port: p,
+                            name: None,
+                            protocol: None,
+                            extra: Default::default(),
+                        }]
+                    })
+                    .unwrap_or_default(),
+                ..Default::default()
+            }],
+            restart_policy: Some(restart.to_string()),
+            dns_policy: Some("ClusterFirst".to_string()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    match apply_object(
+        cluster,
+        pod.into_object(),
+        "STDIN",
+        a.get("--namespace"),
+        Mode::Create,
+    ) {
         Ok(line) => Output::ok(line + "\n"),
         Err(e) => Output::err(e.replace("error when creating \"STDIN\": ", "")),
     }

@@ -3,7 +3,7 @@
 
 use super::args::Args;
 use super::print::{self, TableOptions};
-use super::{check_flags, namespace, Output};
+use super::{check_flags, fields, jsonpath, namespace, Output};
 use crate::engine::cluster::{not_found, Cluster};
 use crate::engine::meta::LabelQuery;
 use crate::engine::object::{resolve_resource, KindInfo, Object};
@@ -151,6 +151,32 @@ fn go_yaml_quotes(line: &str) -> String {
     line.to_string()
 }
 
+/// A printer given with its template: `-o jsonpath=...` or `-o custom-columns=...`.
+enum Printer {
+    JsonPath(jsonpath::Template),
+    Columns(Vec<jsonpath::Column>),
+}
+
+/// `-o custom-columns`: a header row (unless `--no-headers`), then one row per object,
+/// aligned as kubectl's tables are.
+fn custom_columns(
+    columns: &[jsonpath::Column],
+    objs: &[Object],
+    no_headers: bool,
+) -> Result<String, String> {
+    let mut text = String::new();
+    if !no_headers {
+        let headers: Vec<&str> = columns.iter().map(|c| c.header.as_str()).collect();
+        text.push_str(&headers.join("\t"));
+        text.push('\n');
+    }
+    for o in objs {
+        text.push_str(&jsonpath::column_cells(columns, &o.to_api_value())?.join("\t"));
+        text.push('\n');
+    }
+    Ok(print::align_tabs(&text, print::TabConfig::GET))
+}
+
 fn list_value(objs: &[Object]) -> serde_json::Value {
     serde_json::json!({
         "apiVersion": "v1",
@@ -174,6 +200,7 @@ pub fn get(cluster: &mut Cluster, a: &Args) -> Output {
             "--no-headers",
             "--label-columns",
             "--watch",
+            "--field-selector",
         ],
     ) {
         return o;
@@ -193,13 +220,47 @@ pub fn get(cluster: &mut Cluster, a: &Args) -> Output {
     let ns = namespace(a);
     let ns_scope = (!all_ns).then_some(ns.as_str());
     let format = a.get("--output").unwrap_or("");
+    // `-o jsonpath=TEMPLATE` and `-o custom-columns=SPEC`: read before anything runs,
+    // so a bad template is the only thing printed, as with kubectl.
+    let (format, spec) = match format.split_once('=') {
+        Some((f @ ("jsonpath" | "custom-columns"), spec)) => (f, Some(spec)),
+        _ => (format, None),
+    };
+    let printer = match (format, spec) {
+        ("jsonpath", None) | ("jsonpath", Some("")) => {
+            return Output::err("error: template format specified but no template given")
+        }
+        ("jsonpath", Some(t)) => match jsonpath::Template::parse(t) {
+            Ok(t) => Some(Printer::JsonPath(t)),
+            Err(e) => return Output::err(format!("error: {e}")),
+        },
+        ("custom-columns", spec) => match jsonpath::parse_columns(spec.unwrap_or("")) {
+            Ok(c) => Some(Printer::Columns(c)),
+            Err(e) => return Output::err(e),
+        },
+        _ => None,
+    };
+    // Field selectors are per kind (each kind supports its own fields): all are read
+    // before anything is listed, so a refused one prints alone.
+    let mut field_selectors = Vec::new();
+    if let Some(text) = a.get("--field-selector") {
+        for (kind, _) in &sel.groups {
+            match fields::FieldSelector::parse(text, kind, a.get("--selector").unwrap_or("")) {
+                Ok(f) => field_selectors.push(f),
+                Err(e) => return Output::err(e),
+            }
+        }
+    }
     let mut out = Output::ok("");
     let mut errors = Vec::new();
     let mut everything: Vec<Object> = Vec::new();
     let mut tables = Vec::new();
     let now = cluster.now();
-    for (kind, names) in &sel.groups {
-        let (objs, errs) = select(cluster, kind, names, ns_scope, query.as_ref());
+    for (i, (kind, names)) in sel.groups.iter().enumerate() {
+        let (mut objs, errs) = select(cluster, kind, names, ns_scope, query.as_ref());
+        if let Some(f) = field_selectors.get(i) {
+            objs.retain(|o| f.matches(&o.to_api_value()));
+        }
         errors.extend(errs);
         if objs.is_empty() {
             continue;
@@ -244,6 +305,26 @@ pub fn get(cluster: &mut Cluster, a: &Args) -> Output {
                 out.text.push_str(&if format == "yaml" { to_yaml(&v) } else { to_json(&v) });
             }
         }
+        "jsonpath" | "custom-columns" => {
+            let single = sel.groups.len() == 1 && sel.groups[0].1.len() == 1 && everything.len() == 1;
+            let printed = match &printer {
+                Some(Printer::JsonPath(_)) if everything.is_empty() && !errors.is_empty() => {
+                    Ok(String::new())
+                }
+                Some(Printer::JsonPath(t)) => {
+                    let v = if single { everything[0].to_api_value() } else { list_value(&everything) };
+                    t.execute(&v)
+                }
+                Some(Printer::Columns(columns)) if !everything.is_empty() => {
+                    custom_columns(columns, &everything, a.bool("--no-headers"))
+                }
+                _ => Ok(String::new()),
+            };
+            match printed {
+                Ok(text) => out.text.push_str(&text),
+                Err(e) => return Output::err(e),
+            }
+        }
         "name" => {
             for o in &everything {
                 let k = o.info().map_or_else(|| o.kind_name().to_ascii_lowercase(), |k| k.qualified());
@@ -257,10 +338,15 @@ pub fn get(cluster: &mut Cluster, a: &Args) -> Output {
         }
     }
     let nothing = out.text.is_empty() && errors.is_empty();
-    if nothing && format != "yaml" && format != "json" {
+    if nothing && !matches!(format, "yaml" | "json" | "jsonpath") {
         out.push(&print::no_resources(
             ns_scope.filter(|_| sel.groups.iter().any(|(k, _)| k.namespaced)),
         ));
+    }
+    if !errors.is_empty() && !out.text.is_empty() && !out.text.ends_with('\n') {
+        // A template's output has no newline of its own; the terminal would start the
+        // error on a new line only after it.
+        out.text.push('\n');
     }
     for e in &errors {
         out.push(e);

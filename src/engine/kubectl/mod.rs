@@ -5,13 +5,16 @@
 pub mod apply;
 pub mod args;
 pub mod describe;
+pub mod fields;
 pub mod get;
+pub mod jsonpath;
 pub mod mutate;
 pub mod print;
 pub mod rollout;
 pub mod workloads;
 
 use super::cluster::Cluster;
+use super::object::{KindInfo, KINDS};
 use args::Args;
 
 /// What a command printed, in order, and whether it succeeded.
@@ -118,13 +121,71 @@ fn run_only(cluster: &mut Cluster, line: &str, input: &Input) -> Output {
         "drain" => workloads::drain(cluster, &a),
         "cordon" => mutate::cordon(cluster, &a, true),
         "uncordon" => mutate::cordon(cluster, &a, false),
+        "run" => apply::run_pod(cluster, &a),
+        "api-resources" => api_resources(&a),
+        "logs" | "exec" | "attach" | "port-forward" | "cp" | "debug" | "top" | "proxy" => {
+            no_containers(cmd)
+        }
         "version" => Output::ok("Client Version: v1.32.0\nKustomize Version: v5.5.0\nServer Version: v1.32.0 (kubeplay)\n"),
         "help" | "--help" | "-h" => Output::ok(HELP.trim_start()),
         other => Output::err(format!("error: unknown command \"{other}\" for \"kubectl\"\nRun 'kubectl --help' for usage.")),
     }
 }
 
-/// The namespace a command acts in: `-n`, else `default`.
+/// Commands that need a running container, a process or a network connection: the
+/// simulation has none, so they say so and point to what shows the same thing here.
+fn no_containers(cmd: &str) -> Output {
+    let instead = match cmd {
+        "logs" => "a pod's events and container states are in `kubectl describe pod NAME`",
+        "top" => "pods' requests against each node's capacity are in `kubectl describe node NAME`",
+        "port-forward" | "proxy" => "send requests to a Service with `traffic SERVICE N`",
+        _ => "`kubectl describe pod NAME` shows what a container is doing",
+    };
+    Output::err(format!(
+        "error: kubeplay simulates containers without running them, so `kubectl {cmd}` has nothing to connect to; {instead}"
+    ))
+}
+
+/// `kubectl api-resources`: the resource types this cluster serves.
+fn api_resources(a: &Args) -> Output {
+    if let Err(o) = check_flags(a, "api-resources", &["--namespaced", "--no-headers"]) {
+        return o;
+    }
+    let namespaced = match a.get("--namespaced") {
+        None => None,
+        Some("true") | Some("") => Some(true),
+        Some("false") => Some(false),
+        Some(other) => {
+            return Output::err(format!(
+                "error: invalid argument \"{other}\" for \"--namespaced\" flag: strconv.ParseBool: parsing \"{other}\": invalid syntax"
+            ))
+        }
+    };
+    let mut kinds: Vec<&KindInfo> = KINDS
+        .iter()
+        .filter(|k| namespaced.is_none_or(|n| k.namespaced == n))
+        .collect();
+    crate::engine::sort::sort_by(&mut kinds, |x, y| {
+        (x.group, x.plural).cmp(&(y.group, y.plural))
+    });
+    let mut text = String::new();
+    if !a.bool("--no-headers") {
+        text.push_str("NAME\tSHORTNAMES\tAPIVERSION\tNAMESPACED\tKIND\n");
+    }
+    for k in kinds {
+        text.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{}\n",
+            k.plural,
+            k.short.join(","),
+            k.api_version(),
+            k.namespaced,
+            k.kind
+        ));
+    }
+    Output::ok(print::align_tabs(&text, print::TabConfig::GET))
+}
+
+/// The namespace a command acts in: `-n`, else `default`./// The namespace a command acts in: `-n`, else `default`.
 pub fn namespace(a: &Args) -> String {
     a.get("--namespace").unwrap_or("default").to_string()
 }
@@ -144,6 +205,7 @@ kubectl controls the kubeplay simulated cluster.
 
 Basic Commands:
   create        Create a resource from a file or from stdin
+  run           Run a particular image on the cluster
   get           Display one or many resources
   delete        Delete resources by file names, stdin, resources and names, or by label selector
 
@@ -169,4 +231,8 @@ Advanced Commands:
 
 Settings Commands:
   label         Update the labels on a resource
+
+Other Commands:
+  api-resources Print the supported API resources on the server
+  version       Print the client and server version information
 ";
