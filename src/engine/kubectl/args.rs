@@ -86,6 +86,8 @@ const VALUE_FLAGS: &[&str] = &[
     "--restart",
     "--labels",
     "--wait",
+    "-p",
+    "--patch",
 ];
 
 /// Short and long spellings of the same flag.
@@ -99,6 +101,7 @@ fn canonical(flag: &str) -> &str {
         "-w" => "--watch",
         "-R" => "--recursive",
         "-L" => "--label-columns",
+        "-p" => "--patch",
         other => other,
     }
 }

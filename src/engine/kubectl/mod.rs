@@ -9,8 +9,10 @@ pub mod fields;
 pub mod get;
 pub mod jsonpath;
 pub mod mutate;
+pub mod patch;
 pub mod print;
 pub mod rollout;
+pub mod wait;
 pub mod workloads;
 
 use super::cluster::Cluster;
@@ -114,6 +116,9 @@ fn run_only(cluster: &mut Cluster, line: &str, input: &Input) -> Output {
         "delete" => mutate::delete(cluster, &a, input),
         "scale" => mutate::scale(cluster, &a),
         "label" => mutate::label(cluster, &a),
+        "annotate" => mutate::annotate(cluster, &a),
+        "wait" => wait::wait(cluster, &a),
+        "patch" => patch::patch(cluster, &a),
         "rollout" => rollout::rollout(cluster, &a),
         "set" => rollout::set(cluster, &a),
         "expose" => workloads::expose(cluster, &a),
@@ -226,11 +231,16 @@ Cluster Management Commands:
 Troubleshooting and Debugging Commands:
   describe      Show details of a specific resource or group of resources
 
+Advanced Commands (Intermediate):
+  patch         Update fields of a resource
+  wait          Experimental: Wait for a specific condition on one or many resources
+
 Advanced Commands:
   apply         Apply a configuration to a resource by file name or stdin
 
 Settings Commands:
   label         Update the labels on a resource
+  annotate      Update the annotations on a resource
 
 Other Commands:
   api-resources Print the supported API resources on the server

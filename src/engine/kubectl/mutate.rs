@@ -240,48 +240,99 @@ fn label_kind(label: &str) -> String {
     resolve_resource(k).map_or(k.to_string(), |i| i.kind.to_string())
 }
 
-/// `kubectl label TYPE NAME key=value key-`.
+/// `kubectl label TYPE NAME k=v k2-`.
 pub fn label(cluster: &mut Cluster, a: &Args) -> Output {
+    set_meta_map(cluster, a, MetaMap::Labels)
+}
+
+/// `kubectl annotate TYPE NAME k=v k2-` (a `kubernetes.io/change-cause` annotation on
+/// a Deployment is copied to its new ReplicaSet and shows in `rollout history`).
+pub fn annotate(cluster: &mut Cluster, a: &Args) -> Output {
+    set_meta_map(cluster, a, MetaMap::Annotations)
+}
+
+/// Which of the metadata maps `label` and `annotate` change.
+#[derive(Clone, Copy, PartialEq)]
+enum MetaMap {
+    Labels,
+    Annotations,
+}
+
+impl MetaMap {
+    fn of(self, o: &mut Object) -> &mut crate::engine::meta::StringMap {
+        match self {
+            MetaMap::Labels => &mut o.meta_mut().labels,
+            MetaMap::Annotations => &mut o.meta_mut().annotations,
+        }
+    }
+}
+
+fn set_meta_map(cluster: &mut Cluster, a: &Args, which: MetaMap) -> Output {
+    let verb = match which {
+        MetaMap::Labels => "label",
+        MetaMap::Annotations => "annotate",
+    };
     if let Err(o) = check_flags(
         a,
-        "label",
+        verb,
         &["--overwrite", "--namespace", "--all", "--selector"],
     ) {
         return o;
     }
-    let (mut obj, changes) = match one_target(cluster, a, "label") {
+    let (mut obj, changes) = match one_target(cluster, a, verb) {
         Ok(t) => t,
         Err(o) => return o,
     };
     if changes.is_empty() {
-        return Output::err("error: at least one label update is required");
+        return Output::err(match which {
+            MetaMap::Labels => "error: at least one label update is required",
+            MetaMap::Annotations => "error: at least one annotation update is required",
+        });
     }
-    let before = obj.meta().labels.clone();
+    let before = which.of(&mut obj).clone();
     for c in &changes {
         if let Some(k) = c.strip_suffix('-') {
-            obj.meta_mut().labels.remove(k);
+            which.of(&mut obj).remove(k);
         } else if let Some((k, v)) = c.split_once('=') {
             if let Some(old) = before.get(k) {
                 if old != v && !a.bool("--overwrite") {
-                    return Output::err(format!(
-                        "error: '{k}' already has a value ({old}), and --overwrite is false"
-                    ));
+                    return Output::err(match which {
+                        MetaMap::Labels => format!(
+                            "error: '{k}' already has a value ({old}), and --overwrite is false"
+                        ),
+                        MetaMap::Annotations => format!(
+                            "error: --overwrite is false but found the following declared annotation(s): '{k}' already has a value ({old})"
+                        ),
+                    });
                 }
             }
-            obj.meta_mut().labels.insert(k.to_string(), v.to_string());
+            which.of(&mut obj).insert(k.to_string(), v.to_string());
         } else {
-            return Output::err(format!("error: invalid label spec: {c}"));
+            return Output::err(match which {
+                MetaMap::Labels => format!("error: invalid label spec: {c}"),
+                MetaMap::Annotations => format!("error: invalid annotation spec: {c}"),
+            });
         }
     }
     let label = label_of(&obj);
-    if obj.meta().labels == before {
+    let unchanged = *which.of(&mut obj) == before;
+    if unchanged && which == MetaMap::Labels {
         return Output::ok(format!("{label} not labeled\n"));
     }
     let m = obj.meta().clone();
     let kind = obj.kind_name().to_string();
-    cluster.update(obj);
-    cluster.explain("kubectl", ObjRef::new(&kind, &m.namespace, &m.name), format!("kubectl changed the labels of {kind} {}; selectors that match labels (ReplicaSets, Services) re-evaluate it.", m.name));
-    Output::ok(format!("{label} labeled\n"))
+    if !unchanged {
+        cluster.update(obj);
+        let why = match which {
+            MetaMap::Labels => format!("kubectl changed the labels of {kind} {}; selectors that match labels (ReplicaSets, Services) re-evaluate it.", m.name),
+            MetaMap::Annotations => format!("kubectl changed the annotations of {kind} {}; annotations are notes for people and tools, and no selector reads them.", m.name),
+        };
+        cluster.explain("kubectl", ObjRef::new(&kind, &m.namespace, &m.name), why);
+    }
+    Output::ok(match which {
+        MetaMap::Labels => format!("{label} labeled\n"),
+        MetaMap::Annotations => format!("{label} annotated\n"),
+    })
 }
 
 /// `kubectl cordon NODE` and `kubectl uncordon NODE`.
