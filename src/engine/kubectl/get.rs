@@ -151,6 +151,50 @@ fn go_yaml_quotes(line: &str) -> String {
     line.to_string()
 }
 
+/// The template of `--sort-by`: a JSONPath with or without braces (`.metadata.name`,
+/// `{.status.startTime}`).
+fn sort_key_template(text: &str) -> Result<jsonpath::Template, String> {
+    let wrapped = if text.starts_with('{') {
+        text.to_string()
+    } else {
+        format!("{{{text}}}")
+    };
+    jsonpath::Template::parse(&wrapped).map_err(|e| format!("error: {e}"))
+}
+
+/// Sorts objects stably by the value the template finds in each, as kubectl's
+/// `--sort-by`: numbers by value, everything else as text, objects without the field
+/// first; a field no object has is an error.
+fn sort_objects(objs: &mut [Object], template: &jsonpath::Template) -> Result<(), String> {
+    let keys: Vec<Option<serde_json::Value>> = objs
+        .iter()
+        .map(|o| template.first(&o.to_api_value()))
+        .collect::<Result<_, _>>()?;
+    if keys.iter().all(Option::is_none) {
+        return Err(format!(
+            "error: couldn't find any field with path \"{}\" in the list of objects",
+            template.source()
+        ));
+    }
+    let mut order: Vec<usize> = (0..objs.len()).collect();
+    crate::engine::sort::sort_by(&mut order, |&x, &y| {
+        use serde_json::Value;
+        match (&keys[x], &keys[y]) {
+            (None, None) => std::cmp::Ordering::Equal,
+            (None, Some(_)) => std::cmp::Ordering::Less,
+            (Some(_), None) => std::cmp::Ordering::Greater,
+            (Some(Value::Number(p)), Some(Value::Number(q))) => p
+                .as_f64()
+                .partial_cmp(&q.as_f64())
+                .unwrap_or(std::cmp::Ordering::Equal),
+            (Some(p), Some(q)) => jsonpath::text(p).cmp(&jsonpath::text(q)),
+        }
+    });
+    let sorted: Vec<Object> = order.iter().map(|&i| objs[i].clone()).collect();
+    objs.clone_from_slice(&sorted);
+    Ok(())
+}
+
 /// A printer given with its template: `-o jsonpath=...` or `-o custom-columns=...`.
 enum Printer {
     JsonPath(jsonpath::Template),
@@ -201,6 +245,7 @@ pub fn get(cluster: &mut Cluster, a: &Args) -> Output {
             "--label-columns",
             "--watch",
             "--field-selector",
+            "--sort-by",
         ],
     ) {
         return o;
@@ -251,6 +296,10 @@ pub fn get(cluster: &mut Cluster, a: &Args) -> Output {
             }
         }
     }
+    let sort_by = match a.get("--sort-by").map(sort_key_template).transpose() {
+        Ok(t) => t,
+        Err(e) => return Output::err(e),
+    };
     let mut out = Output::ok("");
     let mut errors = Vec::new();
     let mut everything: Vec<Object> = Vec::new();
@@ -264,6 +313,11 @@ pub fn get(cluster: &mut Cluster, a: &Args) -> Output {
         errors.extend(errs);
         if objs.is_empty() {
             continue;
+        }
+        if let Some(template) = &sort_by {
+            if let Err(e) = sort_objects(&mut objs, template) {
+                return Output::err(e);
+            }
         }
         match format {
             "" | "wide" => {
@@ -290,6 +344,7 @@ pub fn get(cluster: &mut Cluster, a: &Args) -> Output {
                         .flat_map(|s| s.split(','))
                         .map(str::to_string)
                         .collect(),
+                    sorted: sort_by.is_some(),
                 };
                 tables.push(print::table(kind, &shown, &cluster.store, now, &opts));
             }

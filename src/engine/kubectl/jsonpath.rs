@@ -120,6 +120,31 @@ impl Template {
     }
 }
 
+impl Template {
+    /// The template as written.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The first value the template's first path finds in `data` (`--sort-by` keys).
+    pub fn first(&self, data: &Value) -> Result<Option<Value>, String> {
+        for node in &self.nodes {
+            if let Node::Path(steps) = node {
+                return Ok(eval(steps, data, data)
+                    .map_err(|e| format!("error: {e}"))?
+                    .first()
+                    .map(|v| (*v).clone()));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// How a value prints in a template: strings bare, everything else as compact JSON.
+pub fn text(v: &Value) -> String {
+    print(v)
+}
+
 /// Where the action that starts `text` closes (the index of its `}`), skipping braces
 /// inside quoted literals.
 fn action_end(text: &str) -> Option<usize> {

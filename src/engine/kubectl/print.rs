@@ -29,6 +29,8 @@ pub struct TableOptions {
     pub no_headers: bool,
     /// `-L key,...`: one column per label key, headed by the key's last path segment.
     pub label_columns: Vec<String>,
+    /// `--sort-by`: the objects come in the order to print them (events too).
+    pub sorted: bool,
 }
 
 /// Column settings of Go's `text/tabwriter`, which aligns every kubectl table.
@@ -372,7 +374,7 @@ fn render_table(
         return String::new();
     }
     let mut ordered: Vec<&Object> = objects.iter().collect();
-    if kind.kind == "Event" {
+    if kind.kind == "Event" && !opts.sorted {
         // Ties within a second keep the order the events were first recorded in: the
         // hex suffix of an event's name grows with the time and order of creation.
         sort::sort_by_key(&mut ordered, |o| match o {
