@@ -17,7 +17,7 @@ use crate::engine::script;
 pub const INDEX: &str = include_str!("../../lessons/index.yaml");
 
 /// Every lesson file, embedded, in the index's order (a test checks the two agree).
-pub const FILES: [(&str, &str); 12] = [
+pub const FILES: [(&str, &str); 13] = [
     (
         "01-desired-state.yaml",
         include_str!("../../lessons/01-desired-state.yaml"),
@@ -65,6 +65,10 @@ pub const FILES: [(&str, &str); 12] = [
     (
         "12-recreate-and-readiness.yaml",
         include_str!("../../lessons/12-recreate-and-readiness.yaml"),
+    ),
+    (
+        "13-labels.yaml",
+        include_str!("../../lessons/13-labels.yaml"),
     ),
 ];
 
@@ -481,7 +485,7 @@ mod tests {
             // The page reads lessons the lean way; it must read the same lesson.
             assert_eq!(Lesson::parse_embedded(text), Some(lesson), "{file}");
         }
-        assert_eq!(course().len(), 12);
+        assert_eq!(course().len(), 13);
         assert_eq!(course()[1].id, "self-healing");
         assert_eq!(position("self-healing"), Some(1));
     }

@@ -86,7 +86,7 @@ export const tests = [
     // Goals stay met, and the lesson is marked done in the list.
     await t.page.waitForTimeout(500);
     assert.equal(await metGoals(t), 3);
-    assert.match(await t.byTestId('lessons-done').innerText(), /^1 of 12 done/);
+    assert.match(await t.byTestId('lessons-done').innerText(), /^1 of 13 done/);
     await t.byTestId('speed').selectOption('1');
     await t.page.waitForTimeout(700);
     await t.screenshot('lesson-self-healing-complete');
@@ -151,8 +151,8 @@ export const tests = [
     exported.lessons['self-healing'] = { met: [0, 1, 2], hints: 1, done: true };
     fs.writeFileSync(good, JSON.stringify(exported));
     await t.byTestId('progress-import').setInputFiles(good);
-    await t.page.waitForFunction(() => /Progress imported: 1 of 12/.test(document.querySelector('[data-testid=import-result]')?.innerText ?? ''));
-    assert.match(await t.byTestId('lessons-done').innerText(), /^1 of 12 done/);
+    await t.page.waitForFunction(() => /Progress imported: 1 of 13/.test(document.querySelector('[data-testid=import-result]')?.innerText ?? ''));
+    assert.match(await t.byTestId('lessons-done').innerText(), /^1 of 13 done/);
     fs.rmSync(dir, { recursive: true, force: true });
   }),
 ];
