@@ -54,6 +54,9 @@ pub fn create(cluster: &mut Cluster, a: &Args, input: &Input) -> Output {
         }
         Some("deployment" | "deploy") => create_deployment(cluster, a),
         Some("namespace" | "ns") => create_namespace(cluster, a),
+        Some("configmap" | "cm") => super::generate::configmap(cluster, a),
+        Some("secret") => super::generate::secret(cluster, a),
+        Some("service" | "svc") => super::generate::service(cluster, a),
         Some(other) => Output::err(format!("error: unknown command \"{other}\" for \"kubectl create\"\nRun 'kubectl create --help' for usage.")),
     }
 }

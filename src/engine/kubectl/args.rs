@@ -88,6 +88,8 @@ const VALUE_FLAGS: &[&str] = &[
     "--wait",
     "-p",
     "--patch",
+    "--from-literal",
+    "--tcp",
 ];
 
 /// Short and long spellings of the same flag.

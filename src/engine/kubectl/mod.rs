@@ -6,6 +6,7 @@ pub mod apply;
 pub mod args;
 pub mod describe;
 pub mod fields;
+pub mod generate;
 pub mod get;
 pub mod jsonpath;
 pub mod mutate;
