@@ -795,6 +795,29 @@ mod tests {
         // The old future, the whole rollout, is still there.
         h.switch_branch();
         assert_eq!(h.live().snapshot(), old_end);
+
+        // Back on the cut branch, a moment earlier inside the cut line cuts it shorter.
+        h.switch_branch();
+        let j = (0..h.moments().len())
+            .find(|&j| h.moments()[j].action == cut_at && h.moments()[j].in_tick == 2)
+            .unwrap();
+        h.view(j);
+        let shown = h.shown().snapshot();
+        run(&mut h, "kubectl get pods");
+        assert_eq!(
+            h.log().actions[cut_at],
+            Action::RunPartial {
+                line: status.into(),
+                acts: 2
+            }
+        );
+        let to_cut = SessionLog {
+            seed: h.log().seed,
+            actions: h.log().actions[..=cut_at].to_vec(),
+        };
+        assert_eq!(to_cut.replay().snapshot(), shown);
+        assert_eq!(h.log().replay().snapshot(), h.live().snapshot());
+        assert_eq!(History::from_log(h.log()).moments(), h.moments());
     }
 
     #[test]
