@@ -199,8 +199,8 @@ pub enum Action {
         acts: u64,
     },
     /// Part of a console line that lets time pass (`sleep`, `settle`, `kubectl rollout
-    /// status`): the line, stopped just after the `acts`-th controller action it let
-    /// happen. Written when the user acts on a moment in the past inside such a line;
+    /// status`, `kubectl drain`): the line, stopped just after the `acts`-th controller
+    /// action it let happen. Written when the user acts on a moment in the past inside such a line;
     /// it prints what the line had printed by then. In JSON:
     /// `{"do":"runpartial","line":"kubectl rollout status deployment/web","acts":7}`.
     RunPartial {
@@ -317,7 +317,7 @@ pub fn step_ms(cluster: &Cluster) -> u64 {
 /// Performs one action, calling `watch` after each controller action of its ticks
 /// (`Advance`, `Step`, `React`, `Partial`), starting at tick `from_tick` of an
 /// `Advance`, and of the time a console line lets pass (`Run`, `RunPartial`: `sleep`,
-/// `settle`, `kubectl rollout status`). Stops where `watch` halts. Other actions run
+/// `settle`, `kubectl rollout status`, `kubectl drain`). Stops where `watch` halts. Other actions run
 /// whole and unwatched, in replay as live, so the count of watched actions is the same
 /// both ways.
 pub fn perform_watched(
