@@ -6,6 +6,11 @@
 //! ticked as the page ticks at 1x (100 ms of simulated time every 100 ms).
 //! Memory is measured by a counting allocator: bytes live after the session minus
 //! bytes live before it.
+//!
+//! The second measure is the worst case for one console line: `sleep 1h` on a busy
+//! cluster (pods crash-looping, an autoscaler under load, twenty replicas), then
+//! `kubectl rollout status` through a rolling update: what the timeline keeps for them,
+//! and how long showing a moment inside them takes.
 
 use kubeplay::components::history::History;
 use kubeplay::components::state::Action;
@@ -70,6 +75,110 @@ fn session() -> History {
     h
 }
 
+/// A cluster that keeps its controllers busy: the starter scaled to 20, ten pods whose
+/// image crashes after 5 s (CrashLoopBackOff), and an HPA'd Deployment under load.
+const BUSY_YAML: &str = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: crashy
+spec:
+  replicas: 10
+  selector:
+    matchLabels:
+      app: crashy
+  template:
+    metadata:
+      labels:
+        app: crashy
+    spec:
+      containers:
+        - name: app
+          image: example.com/crashy:1
+          resources:
+            requests:
+              cpu: 50m
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: php
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app: php
+  template:
+    metadata:
+      labels:
+        app: php
+    spec:
+      containers:
+        - name: php
+          image: registry.k8s.io/hpa-example
+          resources:
+            requests:
+              cpu: 200m
+";
+
+fn busy() -> History {
+    let mut h = History::new(42);
+    h.act(Action::Run {
+        line: "image push example.com/crashy:1 --crash-after 5s".into(),
+    });
+    h.act(Action::Apply {
+        text: format!("{STARTER_YAML}---\n{BUSY_YAML}"),
+    });
+    for line in [
+        "kubectl autoscale deployment php --cpu-percent=50 --min=1 --max=8",
+        "kubectl scale deployment web --replicas=20",
+    ] {
+        h.act(Action::Run { line: line.into() });
+    }
+    h.act(Action::Advance {
+        ms: TICK_MS,
+        times: 300,
+    });
+    h.act(Action::Run {
+        line: "load php 250%".into(),
+    });
+    h
+}
+
+/// Shows `picks` moments from `from` on, spread over them; returns the median and worst
+/// time in milliseconds.
+fn show(h: &mut History, from: usize, picks: usize) -> (f64, f64) {
+    let n = h.moments().len() - from;
+    let mut times = Vec::new();
+    for k in 0..picks {
+        let i = from + (k * 7919) % n;
+        let t = Instant::now();
+        h.view(i);
+        times.push(t.elapsed());
+    }
+    h.to_present();
+    times.sort();
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    (ms(times[times.len() / 2]), ms(times[times.len() - 1]))
+}
+
+fn one_line(h: &mut History, line: &str) {
+    let from = h.moments().len();
+    let before = LIVE.load(Ordering::Relaxed);
+    let start = Instant::now();
+    h.act(Action::Run { line: line.into() });
+    let took = start.elapsed();
+    let bytes = LIVE.load(Ordering::Relaxed).saturating_sub(before);
+    let n = h.moments().len() - from;
+    let (median, worst) = show(h, from, n.min(50));
+    println!(
+        "history: `{line}`: {n} moments, {} checkpoints, +{:.1} MiB live, {:.2} s natively; show one: median {median:.2} ms, worst {worst:.2} ms",
+        h.checkpoint_count(),
+        bytes as f64 / (1024.0 * 1024.0),
+        took.as_secs_f64()
+    );
+}
+
 fn main() {
     let before = LIVE.load(Ordering::Relaxed);
     let start = Instant::now();
@@ -97,4 +206,8 @@ fn main() {
         times[times.len() / 2].as_secs_f64() * 1000.0,
         times[times.len() - 1].as_secs_f64() * 1000.0
     );
+    let mut h = busy();
+    one_line(&mut h, "sleep 1h");
+    one_line(&mut h, "kubectl set image deployment/web nginx=nginx:1.28");
+    one_line(&mut h, "kubectl rollout status deployment/web");
 }

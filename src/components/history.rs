@@ -9,9 +9,14 @@
 //! halting right after that controller action. So memory stays bounded on long
 //! sessions while every moment stays reachable.
 //!
+//! A console line that lets time pass (`sleep 30s`, `settle`, `kubectl rollout status`)
+//! is watched like a tick: each controller action inside it is a moment, and the line's
+//! own moment (the cluster after the whole line) follows them.
+//!
 //! Acting on a moment in the past branches: the log is cut there (a moment inside a
-//! tick becomes an [`Action::Partial`]) and the old future is kept as the other branch
-//! until it is discarded or switched back to.
+//! tick becomes an [`Action::Partial`], one inside a console line an
+//! [`Action::RunPartial`]) and the old future is kept as the other branch until it is
+//! discarded or switched back to.
 
 use crate::engine::cluster::{Cluster, Flow};
 use crate::engine::explain::Cause;
@@ -32,6 +37,10 @@ pub const IDLE_CHECKPOINT_EVERY_MS: u64 = 120_000;
 pub const MAX_CHECKPOINTS: usize = 48;
 /// At most this many moments are kept; the oldest fall off the timeline.
 pub const MAX_MOMENTS: usize = 50_000;
+/// Inside one action that makes many moments (a `sleep 12h` on a busy cluster), the
+/// oldest are dropped in batches of this many once [`MAX_MOMENTS`] is passed, so the
+/// timeline stays bounded while the action runs and the shift is paid once a batch.
+const TRIM_BATCH: usize = MAX_MOMENTS / 10;
 
 /// Who made a moment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,7 +67,8 @@ pub struct Moment {
     /// Controller actions on this timeline up to and including this moment.
     acts: u64,
     /// For a controller moment: the tick of its action it happened in, that tick's
-    /// length, and its rank among the tick's controller actions (from 1).
+    /// length, and its rank among the tick's controller actions (from 1); a console
+    /// line is one tick of no set length.
     tick: u64,
     tick_ms: u64,
     in_tick: u64,
@@ -172,6 +182,7 @@ impl Branch {
             let mut last_rv = self.live.store.resource_version();
             let acts = &mut self.acts;
             let moments = &mut self.moments;
+            let dropped = &mut self.dropped;
             let unit = match &action {
                 Action::Advance { ms, .. } => Action::Advance { ms: *ms, times: 1 },
                 other => other.clone(),
@@ -190,6 +201,9 @@ impl Branch {
                     tick_ms,
                     in_tick,
                 });
+                if moments.len() >= MAX_MOMENTS + TRIM_BATCH {
+                    trim(moments, dropped);
+                }
                 Flow::Go
             })
             .0;
@@ -219,11 +233,7 @@ impl Branch {
     }
 
     fn trim(&mut self) {
-        let extra = self.moments.len().saturating_sub(MAX_MOMENTS);
-        if extra > 0 {
-            self.moments.drain(..extra);
-            self.dropped += extra;
-        }
+        trim(&mut self.moments, &mut self.dropped);
     }
 
     /// Keeps a checkpoint when enough simulated time passed since the last one and
@@ -315,6 +325,13 @@ impl Branch {
         };
         match (&moment.by, &self.log.actions[moment.action]) {
             (By::User, action) => log.actions.push(action.clone()),
+            // Inside a console line that lets time pass: the line, stopped there.
+            (By::Controller(_), Action::Run { line } | Action::RunPartial { line, .. }) => {
+                log.actions.push(Action::RunPartial {
+                    line: line.clone(),
+                    acts: moment.in_tick,
+                })
+            }
             (By::Controller(_), action) => {
                 if let Action::Advance { ms, .. } = action {
                     if moment.tick > 0 {
@@ -349,6 +366,15 @@ impl Branch {
             acts: moment.acts,
             dropped: self.dropped,
         }
+    }
+}
+
+/// Drops the oldest moments past [`MAX_MOMENTS`], counting them in `dropped`.
+fn trim(moments: &mut Vec<Moment>, dropped: &mut usize) {
+    let extra = moments.len().saturating_sub(MAX_MOMENTS);
+    if extra > 0 {
+        moments.drain(..extra);
+        *dropped += extra;
     }
 }
 
@@ -559,6 +585,7 @@ impl History {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::components::state::SessionLog;
     use crate::components::view::STARTER_YAML;
 
     fn pods(c: &Cluster) -> Vec<String> {
@@ -566,6 +593,33 @@ mod tests {
         c.store
             .list_in::<Pod>("default")
             .map(|p| format!("{} {:?}", p.metadata.name, p.status))
+            .collect()
+    }
+
+    fn run(h: &mut History, line: &str) -> Output {
+        h.act(Action::Run { line: line.into() })
+    }
+
+    /// The controller moments inside the console line `line` (its last run).
+    fn inside(h: &History, line: &str) -> Vec<usize> {
+        let log = &h.log().actions;
+        let Some(at) = log
+            .iter()
+            .rposition(|a| matches!(a, Action::Run { line: l } if l == line))
+        else {
+            return Vec::new();
+        };
+        (0..h.moments().len())
+            .filter(|&i| h.moments()[i].action == at && h.moments()[i].by != By::User)
+            .collect()
+    }
+
+    /// The ReplicaSets (pod-template-hash) the pods of `c` belong to.
+    fn revisions(c: &Cluster) -> std::collections::BTreeSet<String> {
+        use crate::engine::kinds::Pod;
+        c.store
+            .list_in::<Pod>("default")
+            .filter_map(|p| p.metadata.labels.get("pod-template-hash").cloned())
             .collect()
     }
 
@@ -604,27 +658,48 @@ mod tests {
     }
 
     /// Every moment rebuilt by replay from a checkpoint is the cluster that was live
-    /// right after it: the same as running the session again and halting there.
+    /// right after it: the same as running the session again and halting there. That
+    /// holds for moments inside console lines that let time pass too (`sleep`, `kubectl
+    /// rollout status`, `settle`): each of their controller actions is a moment.
     #[test]
     fn any_moment_rebuilds_exactly() {
         let mut h = starter(30);
-        h.act(Action::Run {
-            line: "kubectl scale deployment web --replicas=5".into(),
-        });
-        for _ in 0..400 {
+        run(&mut h, "kubectl scale deployment web --replicas=5");
+        run(&mut h, "sleep 30s");
+        for _ in 0..100 {
             h.act(Action::Advance { ms: 250, times: 1 });
         }
-        h.act(Action::Run {
-            line: "node fail node-1".into(),
-        });
+        run(&mut h, "kubectl set image deployment/web nginx=nginx:1.28");
+        run(&mut h, "kubectl rollout status deployment/web");
+        run(&mut h, "node fail node-1");
+        run(&mut h, "settle");
         for _ in 0..300 {
             h.act(Action::Advance { ms: 1000, times: 1 });
         }
         assert!(h.checkpoint_count() > 3);
+        let lines = [
+            "sleep 30s",
+            "kubectl rollout status deployment/web",
+            "settle",
+        ];
+        let mut in_lines = Vec::new();
+        for line in lines {
+            let moments = inside(&h, line);
+            assert!(!moments.is_empty(), "{line}");
+            in_lines.extend(moments);
+        }
+        // The line's own moment, the cluster after it, follows its controller actions.
+        let settled = *inside(&h, "settle").last().unwrap();
+        assert_eq!(h.moments()[settled + 1].label, "settle");
+        assert_eq!(h.moments()[settled + 1].by, By::User);
         // Rebuild each moment twice: from its checkpoint, and from scratch (a history
         // without checkpoints) by cutting the branch there and replaying its log.
         let n = h.moments().len();
-        for i in (0..n).step_by(3).chain([n - 1]) {
+        let mut picked: Vec<usize> = (0..n).step_by(3).chain([n - 1]).collect();
+        picked.extend(in_lines);
+        picked.sort();
+        picked.dedup();
+        for i in picked {
             h.view(i);
             let shown = h.shown().snapshot();
             let cut = h.current.cut(i, h.shown().clone());
@@ -638,6 +713,111 @@ mod tests {
         }
         h.to_present();
         assert_eq!(h.shown().snapshot(), h.log().replay().snapshot());
+    }
+
+    /// Acting on a moment in the middle of `kubectl rollout status` cuts the line there
+    /// (`RunPartial`): the new log replays to the cluster shown, then to the new present,
+    /// byte for byte; a history rebuilt from it has the same moments, and its console
+    /// shows the line with what it had printed by the cut.
+    #[test]
+    fn a_branch_cut_inside_rollout_status_replays_to_the_same_snapshot() {
+        let mut h = starter(60);
+        run(&mut h, "kubectl set image deployment/web nginx=nginx:1.28");
+        let status = "kubectl rollout status deployment/web";
+        let printed = run(&mut h, status);
+        assert!(
+            printed.text.ends_with("successfully rolled out\n"),
+            "{}",
+            printed.text
+        );
+        let old_end = h.live().snapshot();
+        let during = inside(&h, status);
+        assert!(
+            during
+                .iter()
+                .any(|&i| matches!(h.moments()[i].by, By::Controller("deployment-controller")))
+                && during
+                    .iter()
+                    .any(|&i| matches!(h.moments()[i].by, By::Controller("replicaset-controller"))),
+            "the rollout's scale-ups and scale-downs are moments"
+        );
+        // A moment with both revisions' pods, well inside the line.
+        let i = during
+            .iter()
+            .copied()
+            .skip(during.len() / 3)
+            .find(|&i| {
+                h.view(i);
+                revisions(h.shown()).len() == 2
+            })
+            .unwrap();
+        h.view(i);
+        let shown = h.shown().snapshot();
+        let acts = h.moments()[i].in_tick;
+        run(&mut h, "kubectl get pods");
+        assert!(h.other_branch().is_some());
+        let cut_at = h
+            .log()
+            .actions
+            .iter()
+            .position(|a| matches!(a, Action::RunPartial { .. }))
+            .unwrap();
+        assert_eq!(
+            h.log().actions[cut_at],
+            Action::RunPartial {
+                line: status.into(),
+                acts
+            }
+        );
+        let json = serde_json::to_string(&h.log().actions[cut_at]).unwrap();
+        assert_eq!(
+            json,
+            format!(r#"{{"do":"runpartial","line":"{status}","acts":{acts}}}"#)
+        );
+        let to_cut = SessionLog {
+            seed: h.log().seed,
+            actions: h.log().actions[..=cut_at].to_vec(),
+        };
+        assert_eq!(to_cut.replay().snapshot(), shown);
+        assert_eq!(h.log().replay().snapshot(), h.live().snapshot());
+
+        let (again, console) = History::from_log_with_console(h.log());
+        assert_eq!(again.moments(), h.moments());
+        assert_eq!(again.live().snapshot(), h.live().snapshot());
+        let entry = console
+            .entries
+            .iter()
+            .find(|e| e.command == status)
+            .unwrap();
+        assert!(printed.text.starts_with(&entry.output), "{}", entry.output);
+        assert!(!entry.output.contains("successfully"), "{}", entry.output);
+
+        // The old future, the whole rollout, is still there.
+        h.switch_branch();
+        assert_eq!(h.live().snapshot(), old_end);
+
+        // Back on the cut branch, a moment earlier inside the cut line cuts it shorter.
+        h.switch_branch();
+        let j = (0..h.moments().len())
+            .find(|&j| h.moments()[j].action == cut_at && h.moments()[j].in_tick == 2)
+            .unwrap();
+        h.view(j);
+        let shown = h.shown().snapshot();
+        run(&mut h, "kubectl get pods");
+        assert_eq!(
+            h.log().actions[cut_at],
+            Action::RunPartial {
+                line: status.into(),
+                acts: 2
+            }
+        );
+        let to_cut = SessionLog {
+            seed: h.log().seed,
+            actions: h.log().actions[..=cut_at].to_vec(),
+        };
+        assert_eq!(to_cut.replay().snapshot(), shown);
+        assert_eq!(h.log().replay().snapshot(), h.live().snapshot());
+        assert_eq!(History::from_log(h.log()).moments(), h.moments());
     }
 
     #[test]
@@ -708,11 +888,23 @@ mod tests {
     fn a_history_rebuilt_from_its_log_has_the_same_moments() {
         let mut h = starter(60);
         h.act(Action::Step);
-        h.act(Action::Run {
-            line: "node fail node-2".into(),
-        });
+        run(&mut h, "kubectl scale deployment web --replicas=4");
+        run(&mut h, "sleep 20s");
+        run(&mut h, "kubectl set image deployment/web nginx=nginx:1.28");
+        run(&mut h, "kubectl rollout status deployment/web");
+        run(&mut h, "kubectl drain node-3 --ignore-daemonsets");
+        run(&mut h, "node fail node-2");
+        run(&mut h, "settle");
         for _ in 0..60 {
             h.act(Action::Advance { ms: 1000, times: 1 });
+        }
+        for line in [
+            "sleep 20s",
+            "kubectl rollout status deployment/web",
+            "kubectl drain node-3 --ignore-daemonsets",
+            "settle",
+        ] {
+            assert!(!inside(&h, line).is_empty(), "{line}");
         }
         let again = History::from_log(h.log());
         assert_eq!(again.moments(), h.moments());

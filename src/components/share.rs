@@ -334,7 +334,9 @@ fn check_replayable(log: &SessionLog) -> Result<(), ShareError> {
     log.check().map_err(ShareError::Refused)?;
     let ticks = log.actions.iter().try_fold(0u64, |sum, a| match a {
         Action::Advance { times, .. } => sum.checked_add(*times),
-        Action::Step | Action::React | Action::Partial { .. } => sum.checked_add(1),
+        Action::Step | Action::React | Action::Partial { .. } | Action::RunPartial { .. } => {
+            sum.checked_add(1)
+        }
         _ => Some(sum),
     });
     match ticks {
@@ -570,6 +572,30 @@ mod tests {
             vec![r#"{"do":"step"}"#; 60_000].join(",")
         );
         assert!(err(&pack(steps.as_bytes())).contains("more than 50000"));
+        // A console line cut by a branch runs controllers like a tick: it counts as one.
+        let cut = r#"{"do":"runpartial","line":"settle","acts":3}"#;
+        let ticks = format!(
+            r#"{{"a":[{{"do":"advance","ms":100,"times":{}}},{cut}]}}"#,
+            MAX_TICKS
+        );
+        assert!(err(&pack(ticks.as_bytes())).contains("timer ticks"));
+    }
+
+    /// A console line cut by a branch (`RunPartial`) travels in the version 1 JSON shape
+    /// beside the older actions, and opens to the cluster it was cut at.
+    #[test]
+    fn a_console_line_cut_by_a_branch_travels_in_a_link() {
+        let json = br#"{"s":7,"a":[{"do":"run","line":"node add node-4"},{"do":"react"},{"do":"runpartial","line":"sleep 30s","acts":2}]}"#;
+        let s = decode(&pack(json)).unwrap();
+        assert_eq!(
+            s.log.actions[2],
+            Action::RunPartial {
+                line: "sleep 30s".into(),
+                acts: 2
+            }
+        );
+        assert_eq!(decode(&encode(&s)).unwrap(), s);
+        assert_eq!(s.log.replay().store.nodes.len(), 4);
     }
 
     #[test]
@@ -629,6 +655,8 @@ mod tests {
                     n
                 }),
                 "[a-z-]{1,12}".prop_map(|id| Action::Lesson { id }),
+                ("[ -~]{0,30}", 1u64..50)
+                    .prop_map(|(line, acts)| Action::RunPartial { line, acts }),
             ]
         }
 

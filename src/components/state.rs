@@ -47,13 +47,13 @@ pub const CONSOLE_KEEP: usize = 60;
 pub const APPLY_COMMAND: &str = "kubectl apply -f editor.yaml";
 
 /// The command the console logs for an action, as the page writes it: an apply as
-/// [`APPLY_COMMAND`], a console line (typed, or made by a button) as it is, traffic as
-/// the runner's `traffic` directive. Ticks, steps, reactions and a lesson's start log
-/// nothing.
+/// [`APPLY_COMMAND`], a console line (typed, or made by a button) as it is, also when a
+/// branch cut it short ([`Action::RunPartial`]), traffic as the runner's `traffic`
+/// directive. Ticks, steps, reactions and a lesson's start log nothing.
 pub fn console_command(action: &Action) -> Option<String> {
     match action {
         Action::Apply { .. } => Some(APPLY_COMMAND.to_string()),
-        Action::Run { line } => Some(line.clone()),
+        Action::Run { line } | Action::RunPartial { line, .. } => Some(line.clone()),
         Action::Traffic { ns, svc, n } => Some(format!("traffic {svc} {n} -n {ns}")),
         Action::Advance { .. }
         | Action::Step
@@ -100,7 +100,7 @@ impl ConsoleState {
         let Some(command) = console_command(action) else {
             return;
         };
-        if let Action::Run { line } = action {
+        if let Action::Run { line } | Action::RunPartial { line, .. } = action {
             self.remember(line);
         }
         self.push(&command, out, at());
@@ -110,6 +110,13 @@ impl ConsoleState {
 /// Runs one console line as the runner would: a kubectl command or a directive
 /// (`sleep 30s`, `settle`, `node fail NAME`, `image push REF`, `traffic SVC N`, `load`).
 pub fn run_line(cluster: &mut Cluster, line: &str) -> Output {
+    run_line_watched(cluster, line, &mut |_, _| Flow::Go).0
+}
+
+/// [`run_line`], calling `watch` after each controller action the line lets happen
+/// ([`script::run_step_watched`]: `sleep`, `settle`, `kubectl rollout status` ...);
+/// stops where it says [`Flow::Halt`], with what the line printed so far.
+pub fn run_line_watched(cluster: &mut Cluster, line: &str, watch: Watch) -> (Output, Flow) {
     let no_files = |p: &str| -> Result<String, String> {
         Err(format!(
             "error: the path \"{p}\" does not exist (the playground has no files: use the editor and Apply)"
@@ -117,14 +124,17 @@ pub fn run_line(cluster: &mut Cluster, line: &str) -> Output {
     };
     let steps = match script::parse(line) {
         Ok(steps) => steps,
-        Err(e) => return Output::err(format!("{}\n", e.message)),
+        Err(e) => return (Output::err(format!("{}\n", e.message)), Flow::Go),
     };
     let mut out = Output::ok("");
     for step in &steps {
-        match script::run_step(cluster, step, &no_files) {
-            Ok(o) => {
+        match script::run_step_watched(cluster, step, &no_files, watch) {
+            Ok((o, flow)) => {
                 out.text.push_str(&o.text);
                 out.ok &= o.ok;
+                if flow == Flow::Halt {
+                    return (out, flow);
+                }
             }
             Err(e) => {
                 out.text.push_str(&e.message);
@@ -133,7 +143,7 @@ pub fn run_line(cluster: &mut Cluster, line: &str) -> Output {
             }
         }
     }
-    out
+    (out, Flow::Go)
 }
 
 /// One thing that changed the cluster, recorded so the session can be rebuilt exactly:
@@ -185,6 +195,17 @@ pub enum Action {
     Partial {
         /// Simulated milliseconds the tick would have run.
         ms: u64,
+        /// Controller actions to let happen before stopping.
+        acts: u64,
+    },
+    /// Part of a console line that lets time pass (`sleep`, `settle`, `kubectl rollout
+    /// status`, `kubectl drain`): the line, stopped just after the `acts`-th controller
+    /// action it let happen. Written when the user acts on a moment in the past inside such a line;
+    /// it prints what the line had printed by then. In JSON:
+    /// `{"do":"runpartial","line":"kubectl rollout status deployment/web","acts":7}`.
+    RunPartial {
+        /// The console line, as typed.
+        line: String,
         /// Controller actions to let happen before stopping.
         acts: u64,
     },
@@ -255,10 +276,12 @@ impl SessionLog {
             }
             Action::Partial { ms, .. } => sum.checked_add(*ms),
             // A console `sleep` runs time too (a hostile link could ask for years).
-            Action::Run { line } => match line.split_whitespace().collect::<Vec<_>>()[..] {
-                ["sleep", d] => sum.checked_add(parse_duration(d).unwrap_or(0)),
-                _ => Some(sum),
-            },
+            Action::Run { line } | Action::RunPartial { line, .. } => {
+                match line.split_whitespace().collect::<Vec<_>>()[..] {
+                    ["sleep", d] => sum.checked_add(parse_duration(d).unwrap_or(0)),
+                    _ => Some(sum),
+                }
+            }
             _ => Some(sum),
         });
         match total {
@@ -292,9 +315,11 @@ pub fn step_ms(cluster: &Cluster) -> u64 {
 }
 
 /// Performs one action, calling `watch` after each controller action of its ticks
-/// (`Advance`, `Step`, `Partial`), starting at tick `from_tick` of an `Advance`. Stops
-/// where `watch` halts. Other actions run whole and unwatched, in replay as live, so
-/// the count of watched actions is the same both ways.
+/// (`Advance`, `Step`, `React`, `Partial`), starting at tick `from_tick` of an
+/// `Advance`, and of the time a console line lets pass (`Run`, `RunPartial`: `sleep`,
+/// `settle`, `kubectl rollout status`, `kubectl drain`). Stops where `watch` halts. Other actions run
+/// whole and unwatched, in replay as live, so the count of watched actions is the same
+/// both ways.
 pub fn perform_watched(
     cluster: &mut Cluster,
     action: &Action,
@@ -316,31 +341,71 @@ pub fn perform_watched(
         }
         Action::React => cluster.advance_watched(0, watch),
         Action::Partial { ms, acts } => {
-            let mut left = *acts;
-            let mut asked = Flow::Go;
-            cluster.advance_watched(*ms, &mut |c, name| {
-                left = left.saturating_sub(1);
-                asked = watch(c, name);
-                if left == 0 {
-                    Flow::Halt
-                } else {
-                    asked
-                }
-            });
-            // Reaching the recorded stop is this action's normal end; only the
-            // watcher's own halt is reported.
-            asked
+            let mut stop = StopAfter::new(*acts, watch);
+            cluster.advance_watched(*ms, &mut |c, name| stop.watch(c, name));
+            stop.asked
+        }
+        Action::Run { line } => return run_deferred(cluster, line, watch),
+        Action::RunPartial { line, acts } => {
+            let mut stop = StopAfter::new(*acts, watch);
+            let (out, _) = run_deferred(cluster, line, &mut |c, name| stop.watch(c, name));
+            return (out, stop.asked);
         }
         _ => return (perform_unwatched(cluster, action), Flow::Go),
     };
     (Output::ok(""), flow)
 }
 
+/// A watcher that halts after `left` more controller actions, passing each to the
+/// caller's watcher first: how `Partial` and `RunPartial` stop where the cut was.
+/// Reaching that stop is the action's normal end; only the caller's own halt is
+/// reported (`asked`).
+struct StopAfter<'a> {
+    left: u64,
+    asked: Flow,
+    watch: Watch<'a>,
+}
+
+impl<'a> StopAfter<'a> {
+    fn new(acts: u64, watch: Watch<'a>) -> Self {
+        StopAfter {
+            left: acts,
+            asked: Flow::Go,
+            watch,
+        }
+    }
+
+    fn watch(&mut self, c: &Cluster, name: &'static str) -> Flow {
+        self.left = self.left.saturating_sub(1);
+        self.asked = (self.watch)(c, name);
+        if self.left == 0 {
+            Flow::Halt
+        } else {
+            self.asked
+        }
+    }
+}
+
+/// Runs a console line with its same-instant reaction deferred (the `React` after it is
+/// watched on its own), watching the time the line lets pass.
+fn run_deferred(cluster: &mut Cluster, line: &str, watch: Watch) -> (Output, Flow) {
+    cluster.defer_reactions(true);
+    let ran = run_line_watched(cluster, line, watch);
+    cluster.defer_reactions(false);
+    ran
+}
+
 /// Whether an action is the user's (its moment is the cluster after it).
+/// A line a branch cut short (`RunPartial`) is not: its moments are the controller
+/// actions before the cut, and the cluster after the whole line never was.
 pub fn by_user(action: &Action) -> bool {
     !matches!(
         action,
-        Action::Advance { .. } | Action::Step | Action::React | Action::Partial { .. }
+        Action::Advance { .. }
+            | Action::Step
+            | Action::React
+            | Action::Partial { .. }
+            | Action::RunPartial { .. }
     )
 }
 
@@ -355,14 +420,17 @@ fn perform_unwatched(cluster: &mut Cluster, action: &Action) -> Output {
 fn perform_command(cluster: &mut Cluster, action: &Action) -> Output {
     match action {
         Action::Apply { text } => apply_text(cluster, text, "editor.yaml", None, Mode::Apply),
-        Action::Run { line } => run_line(cluster, line),
         Action::Traffic { ns, svc, n } => match cluster.send_traffic(ns, svc, *n) {
             Ok(report) => Output::ok(report.render()),
             Err(e) => Output::err(e),
         },
-        Action::Advance { .. } | Action::Step | Action::React | Action::Partial { .. } => {
-            perform(cluster, action)
-        }
+        // Watched in `perform_watched`, never here.
+        Action::Advance { .. }
+        | Action::Step
+        | Action::React
+        | Action::Partial { .. }
+        | Action::Run { .. }
+        | Action::RunPartial { .. } => perform(cluster, action),
         Action::Lesson { id } => match super::lesson_view::start_cluster(id) {
             Ok(c) => {
                 *cluster = c;
@@ -642,6 +710,14 @@ mod tests {
             line: "sleep 1000000h".into(),
         });
         assert!(slept.check().is_err());
+        // A sleep a branch cut short counts whole: replay runs up to the cut, which a
+        // hand-made link can put anywhere.
+        let mut cut = log.clone();
+        cut.record(Action::RunPartial {
+            line: "sleep 1000000h".into(),
+            acts: 1,
+        });
+        assert!(cut.check().is_err());
         log.record(Action::Partial {
             ms: MAX_REPLAY_MS + 1,
             acts: 1,

@@ -658,8 +658,16 @@ impl Cluster {
     /// real cluster does within milliseconds; skipped while reactions are deferred
     /// ([`Cluster::defer_reactions`]), and then the caller runs them.
     pub fn react(&mut self) {
+        self.react_watched(&mut |_, _| Flow::Go);
+    }
+
+    /// [`Cluster::react`], calling `watch` after each controller action of the reaction
+    /// (none while reactions are deferred); stops where it says [`Flow::Halt`].
+    pub fn react_watched(&mut self, watch: Watch) -> Flow {
         if self.react_inline {
-            self.step();
+            self.step_watched(watch).1
+        } else {
+            Flow::Go
         }
     }
 
@@ -686,7 +694,9 @@ impl Cluster {
         self.step_watched(&mut |_, _| Flow::Go).0
     }
 
-    fn step_watched(&mut self, watch: Watch) -> (bool, Flow) {
+    /// [`Cluster::step`], calling `watch` after each controller action; stops at once
+    /// when it says [`Flow::Halt`]. Returns whether anything changed, and the flow.
+    pub fn step_watched(&mut self, watch: Watch) -> (bool, Flow) {
         let mut any = false;
         for _ in 0..MAX_PASSES_PER_INSTANT {
             match self.reconcile_watched(watch) {
@@ -728,20 +738,32 @@ impl Cluster {
     /// milliseconds it took. A crash-looping pod or a pending progress deadline does not
     /// keep it running for minutes: what matters is that nothing happens soon.
     pub fn settle(&mut self) -> u64 {
+        self.settle_watched(&mut |_, _| Flow::Go).0
+    }
+
+    /// [`Cluster::settle`], calling `watch` after every controller action on the way;
+    /// when it answers [`Flow::Halt`] the cluster stops there, as
+    /// [`Cluster::advance_watched`] does. Returns the simulated milliseconds run, and
+    /// the flow.
+    pub fn settle_watched(&mut self, watch: Watch) -> (u64, Flow) {
         let start = self.now;
         let mut last_change = self.now;
-        self.step();
+        if self.step_watched(watch).1 == Flow::Halt {
+            return (0, Flow::Halt);
+        }
         while let Some(t) = self.next_timer() {
             if t.since(start) > SETTLE_LIMIT_MS || t.since(last_change) > QUIET_MS {
                 break;
             }
             self.timers.remove(&t);
             self.now = self.now.max(t);
-            if self.step() {
-                last_change = self.now;
+            match self.step_watched(watch) {
+                (_, Flow::Halt) => return (self.now.since(start), Flow::Halt),
+                (true, Flow::Go) => last_change = self.now,
+                (false, Flow::Go) => {}
             }
         }
-        self.now.since(start)
+        (self.now.since(start), Flow::Go)
     }
 
     /// The whole cluster as JSON: store, clock, seed state, timers, controller state.

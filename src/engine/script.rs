@@ -1,8 +1,9 @@
 //! Scripts of kubectl commands and simulator directives, as `kubeplay run` takes them
 //! and as lesson solutions are written. One command per line; `kubectl apply -f - <<EOF`
 //! heredocs; `#` comments; directives `sleep`, `settle`, `node`, `image push`.
+//! [`run_step_watched`] runs a step one controller action at a time, for time travel.
 
-use super::cluster::{Cluster, NodeShape};
+use super::cluster::{Cluster, Flow, NodeShape, Watch};
 use super::explain::ObjRef;
 use super::kubectl::{self, Input, Output};
 use super::registry::parse_behavior;
@@ -99,6 +100,22 @@ pub fn run_step(
     step: &Step,
     read_file: &dyn Fn(&str) -> Result<String, String>,
 ) -> Result<Output, ScriptError> {
+    run_step_watched(cluster, step, read_file, &mut |_, _| Flow::Go).map(|(out, _)| out)
+}
+
+/// [`run_step`], calling `watch` after every controller action the step lets happen:
+/// the time `sleep`, `settle`, `kubectl rollout status`, `drain` and `delete` let pass,
+/// and the same-instant reaction of a command ([`Cluster::react`]). When `watch` says
+/// [`Flow::Halt`] the step stops right there, as [`Cluster::advance_watched`] does,
+/// returning what it printed so far; the same step on the same cluster halts at the
+/// same point every time, so a halted cluster can be rebuilt by replay. A line that
+/// cannot be understood is refused before anything runs.
+pub fn run_step_watched(
+    cluster: &mut Cluster,
+    step: &Step,
+    read_file: &dyn Fn(&str) -> Result<String, String>,
+    watch: Watch,
+) -> Result<(Output, Flow), ScriptError> {
     let err = |message: String| ScriptError {
         line: step.line,
         message,
@@ -107,14 +124,18 @@ pub fn run_step(
     match words.as_slice() {
         ["sleep", d] => {
             let ms = parse_duration(d).map_err(err)?;
-            cluster.advance(ms);
-            Ok(Output::ok(""))
+            let flow = cluster.advance_watched(ms, watch);
+            Ok((Output::ok(""), flow))
         }
-        ["settle"] => {
-            let took = cluster.settle();
-            Ok(Output::ok(format!("settled after {}\n", go_duration(took))))
-        }
-        ["node", verb, name, rest @ ..] => node(cluster, verb, name, rest).map_err(err),
+        ["settle"] => match cluster.settle_watched(watch) {
+            (took, Flow::Go) => Ok((
+                Output::ok(format!("settled after {}\n", go_duration(took))),
+                Flow::Go,
+            )),
+            // Stopped before quiet: it has not settled, so it says nothing yet.
+            (_, Flow::Halt) => Ok((Output::ok(""), Flow::Halt)),
+        },
+        ["node", verb, name, rest @ ..] => node(cluster, verb, name, rest, watch).map_err(err),
         ["traffic", rest @ ..] => {
             let (ns, rest) = namespace_flag(rest);
             let [svc, n] = rest.as_slice() else {
@@ -125,8 +146,8 @@ pub fn run_step(
                 return Err(err("traffic: at most 100000 requests at once".into()));
             }
             match cluster.send_traffic(&ns, svc, n) {
-                Ok(report) => Ok(Output::ok(report.render())),
-                Err(e) => Ok(Output::err(e)),
+                Ok(report) => Ok((Output::ok(report.render()), Flow::Go)),
+                Err(e) => Ok((Output::err(e), Flow::Go)),
             }
         }
         ["load", rest @ ..] => {
@@ -135,27 +156,50 @@ pub fn run_step(
                 return Err(err("usage: load DEPLOYMENT|SERVICE PERCENT% [-n NAMESPACE]".into()));
             };
             let p: u32 = pct.trim_end_matches('%').parse().map_err(|_| err(format!("load: {pct:?} is not a percentage such as 80%")))?;
-            match cluster.set_load(&ns, target, p) {
-                Ok(msg) => Ok(Output::ok(msg)),
-                Err(e) => Ok(Output::err(e)),
+            match then_react(cluster, watch, |c| c.set_load(&ns, target, p)) {
+                Ok((msg, flow)) => Ok((Output::ok(msg), flow)),
+                Err(e) => Ok((Output::err(e), Flow::Go)),
             }
         }
         ["image", "push", reference, flags @ ..] => {
             let behavior = parse_behavior(flags).map_err(err)?;
             let msg = cluster.push_image(reference, behavior).map_err(err)?;
             cluster.explain("registry", ObjRef::new("Image", "", reference), format!("{reference} was pushed to the registry; the tag now names this one artifact."));
-            Ok(Output::ok(format!("{msg}\n")))
+            Ok((Output::ok(format!("{msg}\n")), Flow::Go))
         }
         [first, ..] if *first == "kubectl" || *first == "k" => {
             let input = Input { stdin: step.stdin.as_deref(), read_file };
-            Ok(kubectl::run(cluster, &step.command, &input))
+            Ok(kubectl::run_watched(cluster, &step.command, &input, watch))
         }
         [first, ..] => Err(err(format!("unknown command {first:?}: expected kubectl, sleep, settle, node, image, traffic or load"))),
-        [] => Ok(Output::ok("")),
+        [] => Ok((Output::ok(""), Flow::Go)),
     }
 }
 
-fn node(cluster: &mut Cluster, verb: &str, name: &str, rest: &[&str]) -> Result<Output, String> {
+/// Runs `f`, a change that ends by letting controllers react ([`Cluster::react`]: a
+/// node failing or recovering, load), with that reaction held back, then runs the
+/// reaction through `watch` when it succeeded. The reaction is the change's last act,
+/// so the cluster goes through the same states, and each controller action is seen.
+fn then_react(
+    cluster: &mut Cluster,
+    watch: Watch,
+    f: impl FnOnce(&mut Cluster) -> Result<String, String>,
+) -> Result<(String, Flow), String> {
+    let inline = cluster.reacts_inline();
+    cluster.defer_reactions(true);
+    let done = f(cluster);
+    cluster.defer_reactions(!inline);
+    let msg = done?;
+    Ok((msg, cluster.react_watched(watch)))
+}
+
+fn node(
+    cluster: &mut Cluster,
+    verb: &str,
+    name: &str,
+    rest: &[&str],
+    watch: Watch,
+) -> Result<(Output, Flow), String> {
     if !rest.is_empty() {
         return Err(format!(
             "unexpected arguments after node {verb} {name}: {}",
@@ -165,17 +209,20 @@ fn node(cluster: &mut Cluster, verb: &str, name: &str, rest: &[&str]) -> Result<
     match verb {
         "add" => {
             cluster.add_node(name, NodeShape::default())?;
-            cluster.react();
-            Ok(Output::ok(format!("node/{name} added\n")))
+            let flow = cluster.react_watched(watch);
+            Ok((Output::ok(format!("node/{name} added\n")), flow))
         }
-        "fail" => cluster.fail_node(name).map(Output::ok),
-        "recover" => cluster.recover_node(name).map(Output::ok),
+        "fail" => then_react(cluster, watch, |c| c.fail_node(name))
+            .map(|(msg, flow)| (Output::ok(msg), flow)),
+        "recover" => then_react(cluster, watch, |c| c.recover_node(name))
+            .map(|(msg, flow)| (Output::ok(msg), flow)),
         "cordon" | "uncordon" => {
             let input = Input::none();
-            Ok(kubectl::run(
+            Ok(kubectl::run_watched(
                 cluster,
                 &format!("kubectl {verb} {name}"),
                 &input,
+                watch,
             ))
         }
         other => Err(format!(

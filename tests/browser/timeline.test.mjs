@@ -1,5 +1,6 @@
 // Time travel: the timeline under the cluster goes back to any moment (the whole page
-// shows the cluster as it was), steps one controller action at a time, and acting in
+// shows the cluster as it was), steps one controller action at a time (also inside a
+// console line that runs the clock, such as `kubectl rollout status`), and acting in
 // the past starts a new branch while the old future is kept.
 import assert from 'node:assert/strict';
 
@@ -29,6 +30,19 @@ async function run(t, line) {
   const input = t.byTestId('console-input');
   await input.fill(line);
   await input.press('Enter');
+}
+
+/** The ReplicaSet of each drawn pod (`web-HASH-xxxxx`) with its status. */
+async function podRevisions(t) {
+  return t.page.$$eval('[data-testid=pod]', (pods) =>
+    pods.map((p) => ({ rs: p.dataset.pod.replace(/-[^-]+$/, ''), status: p.dataset.status })),
+  );
+}
+
+/** Who acted at the moment shown (`replicaset-controller`, `you`), empty for now. */
+async function shownBy(t) {
+  const by = t.page.locator('[data-testid=tl-label] .tl-by');
+  return (await by.count()) ? by.innerText() : '';
 }
 
 export const tests = [
@@ -113,5 +127,61 @@ export const tests = [
     await waitForRunningPods(t, 5);
     await t.byTestId('tl-discard').click();
     assert.equal(await t.byTestId('tl-branch').count(), 0);
+  }),
+
+  test('kubectl rollout status is a run of moments: step back through the rollout, then return to now', async (t) => {
+    await t.goto('/');
+    await t.waitForTestId('converged', { timeoutMs: 15_000 });
+    await waitForRunningPods(t, 3);
+    // Pause the clock, so the whole rollout happens inside `rollout status`.
+    if ((await t.byTestId('play').getAttribute('aria-pressed')) === 'true') await t.byTestId('play').click();
+    const [oldRs] = [...new Set((await podRevisions(t)).map((p) => p.rs))];
+    const editor = t.byTestId('editor-input');
+    await editor.fill((await editor.inputValue()).replace('nginx:1.27', 'nginx:1.28'));
+    await t.byTestId('apply').click();
+    assert.match(await t.byTestId('apply-output').innerText(), /deployment\.apps\/web configured/);
+    const appliedAt = await t.page.locator('[data-testid=console-entry] [data-testid=console-at]').last().innerText();
+    await run(t, 'kubectl rollout status deployment/web');
+    const out = t.page.locator('[data-testid=console-entry]').last();
+    await t.page.waitForFunction(() =>
+      /successfully rolled out/.test([...document.querySelectorAll('[data-testid=console-entry]')].at(-1)?.innerText ?? ''),
+    );
+    assert.match(await out.innerText(), /kubectl rollout status deployment\/web/);
+    assert.match(await out.innerText(), /Waiting for deployment "web" rollout to finish/);
+    const now = await podNames(t);
+    const newRs = (await podRevisions(t)).find((p) => p.rs !== oldRs && p.status === 'Running')?.rs;
+    assert.ok(newRs, `a Running pod of the new revision at now: ${now}`);
+
+    // Back to the line's own moment (the cluster after it); before it come the
+    // controller actions inside it, newest first.
+    for (let i = 0; i < 5; i++) {
+      await t.byTestId('tl-back').click();
+      if (/you\s+kubectl rollout status deployment\/web/.test(await t.byTestId('tl-label').innerText())) break;
+    }
+    assert.match(await t.byTestId('tl-label').innerText(), /you\s+kubectl rollout status deployment\/web/);
+    const seen = new Set();
+    let both = false;
+    for (let i = 0; i < 200 && !both; i++) {
+      await t.byTestId('tl-back').click();
+      const at = await t.page.locator('[data-testid=tl-label] .tl-at').innerText();
+      // Later than the apply: the clock was paused, so only the line ran it.
+      assert.ok(at > appliedAt, `moment at ${at} is inside the line (applied at ${appliedAt})`);
+      const by = await shownBy(t);
+      assert.notEqual(by, 'you', 'inside the line, every moment is a controller action');
+      seen.add(by);
+      const pods = await podRevisions(t);
+      // An intermediate pod set: the new revision's pods beside old ones still serving.
+      both = pods.some((p) => p.rs === newRs) && pods.some((p) => p.rs === oldRs && p.status !== 'Terminating');
+    }
+    assert.ok(both, 'old and new revision pods are drawn together at a moment inside the rollout');
+    assert.ok(seen.has('deployment-controller'), `moments by: ${[...seen]}`);
+    assert.ok(seen.has('replicaset-controller'), `moments by: ${[...seen]}`);
+    await t.waitForTestId('tl-past');
+    assert.match(await t.byTestId('tl-past').innerText(), /moment \d+ of \d+/);
+    await t.screenshot('timeline-inside-rollout');
+
+    await t.byTestId('tl-now').click();
+    assert.equal(await t.byTestId('tl-past').count(), 0);
+    assert.deepEqual(await podNames(t), now);
   }),
 ];

@@ -16,7 +16,7 @@ pub mod rollout;
 pub mod wait;
 pub mod workloads;
 
-use super::cluster::Cluster;
+use super::cluster::{Cluster, Flow, Watch};
 use super::object::{KindInfo, KINDS};
 use args::Args;
 
@@ -85,46 +85,65 @@ impl Input<'_> {
 /// Runs one kubectl command line (with or without the leading `kubectl`), then lets
 /// controllers react at the same instant, as a real cluster does within milliseconds.
 pub fn run(cluster: &mut Cluster, line: &str, input: &Input) -> Output {
-    let mut out = run_only(cluster, line, input);
+    run_watched(cluster, line, input, &mut |_, _| Flow::Go).0
+}
+
+/// [`run`], calling `watch` after every controller action the command lets happen: the
+/// time it lets pass while it waits (`rollout status`, `drain`, `delete`'s wait) and
+/// its same-instant reaction. When `watch` says [`Flow::Halt`] the command stops right
+/// there, as [`Cluster::advance_watched`] does, with what it printed so far; the same
+/// command on the same cluster always halts at the same point, so the halted cluster
+/// can be rebuilt by replay.
+pub fn run_watched(
+    cluster: &mut Cluster,
+    line: &str,
+    input: &Input,
+    watch: Watch,
+) -> (Output, Flow) {
+    let (mut out, flow) = run_only(cluster, line, input, watch);
     if !out.text.is_empty() && !out.text.ends_with('\n') {
         out.text.push('\n');
     }
-    cluster.react();
-    out
+    if flow == Flow::Halt {
+        return (out, flow);
+    }
+    let flow = cluster.react_watched(watch);
+    (out, flow)
 }
 
-fn run_only(cluster: &mut Cluster, line: &str, input: &Input) -> Output {
+fn run_only(cluster: &mut Cluster, line: &str, input: &Input, watch: Watch) -> (Output, Flow) {
     let words = match args::split(line) {
         Ok(w) => w,
-        Err(e) => return Output::err(format!("error: {e}")),
+        Err(e) => return (Output::err(format!("error: {e}")), Flow::Go),
     };
     let mut words: &[String] = &words;
     if words.first().is_some_and(|w| w == "kubectl" || w == "k") {
         words = &words[1..];
     }
     let Some((cmd, rest)) = words.split_first() else {
-        return Output::err(HELP.trim_start());
+        return (Output::err(HELP.trim_start()), Flow::Go);
     };
     let a = match Args::parse(rest) {
         Ok(a) => a,
-        Err(e) => return Output::err(e),
+        Err(e) => return (Output::err(e), Flow::Go),
     };
-    match cmd.as_str() {
+    // The commands that wait let time pass, watched; the others run no controller.
+    let out = match cmd.as_str() {
+        "delete" => return mutate::delete(cluster, &a, input, watch),
+        "rollout" => return rollout::rollout(cluster, &a, watch),
+        "drain" => return workloads::drain(cluster, &a, watch),
+        "wait" => return wait::wait(cluster, &a, watch),
         "apply" => apply::apply(cluster, &a, input, false),
         "create" => apply::create(cluster, &a, input),
         "get" => get::get(cluster, &a),
         "describe" => get::describe(cluster, &a),
-        "delete" => mutate::delete(cluster, &a, input),
         "scale" => mutate::scale(cluster, &a),
         "label" => mutate::label(cluster, &a),
         "annotate" => mutate::annotate(cluster, &a),
-        "wait" => wait::wait(cluster, &a),
         "patch" => patch::patch(cluster, &a),
-        "rollout" => rollout::rollout(cluster, &a),
         "set" => rollout::set(cluster, &a),
         "expose" => workloads::expose(cluster, &a),
         "autoscale" => workloads::autoscale(cluster, &a),
-        "drain" => workloads::drain(cluster, &a),
         "cordon" => mutate::cordon(cluster, &a, true),
         "uncordon" => mutate::cordon(cluster, &a, false),
         "run" => apply::run_pod(cluster, &a),
@@ -135,7 +154,35 @@ fn run_only(cluster: &mut Cluster, line: &str, input: &Input) -> Output {
         "version" => Output::ok("Client Version: v1.32.0\nKustomize Version: v5.5.0\nServer Version: v1.32.0 (kubeplay)\n"),
         "help" | "--help" | "-h" => Output::ok(HELP.trim_start()),
         other => Output::err(format!("error: unknown command \"{other}\" for \"kubectl\"\nRun 'kubectl --help' for usage.")),
+    };
+    (out, Flow::Go)
+}
+
+/// How a command that waits lets time pass (`delete`, `drain`): controllers react at
+/// once, then the clock runs to each wake-up they asked for until `done` holds or
+/// `limit_ms` of simulated time passed. Each controller action goes through `watch`;
+/// where it says [`Flow::Halt`] the wait stops and says so.
+fn wait_until(
+    cluster: &mut Cluster,
+    limit_ms: u64,
+    watch: Watch,
+    done: impl Fn(&Cluster) -> bool,
+) -> Flow {
+    let start = cluster.now();
+    if cluster.step_watched(watch).1 == Flow::Halt {
+        return Flow::Halt;
     }
+    while !done(cluster) {
+        match cluster.next_timer() {
+            Some(t) if t.since(start) <= limit_ms => {
+                if cluster.advance_watched(t.since(cluster.now()).max(1), watch) == Flow::Halt {
+                    return Flow::Halt;
+                }
+            }
+            _ => break,
+        }
+    }
+    Flow::Go
 }
 
 /// Commands that need a running container, a process or a network connection: the

@@ -3,7 +3,7 @@
 use super::args::Args;
 use super::get::{parse_selection, select};
 use super::{check_flags, namespace, Input, Output};
-use crate::engine::cluster::{not_found, Cluster};
+use crate::engine::cluster::{not_found, Cluster, Flow, Watch};
 use crate::engine::explain::ObjRef;
 use crate::engine::manifest::parse_manifests;
 use crate::engine::meta::LabelQuery;
@@ -12,8 +12,11 @@ use crate::engine::object::{resolve_resource, Object};
 /// The longest `delete --wait` lets simulated time run for one command.
 const WAIT_LIMIT_MS: u64 = 120_000;
 
-/// `kubectl delete`.
-pub fn delete(cluster: &mut Cluster, a: &Args, input: &Input) -> Output {
+/// `kubectl delete`. Unless told not to (`--wait=false`, or reactions deferred:
+/// [`Cluster::defer_reactions`]), waits until what it deleted is gone, letting time run,
+/// calling `watch` after each controller action and stopping where it says
+/// [`Flow::Halt`].
+pub fn delete(cluster: &mut Cluster, a: &Args, input: &Input, watch: Watch) -> (Output, Flow) {
     if let Err(o) = check_flags(
         a,
         "delete",
@@ -31,7 +34,7 @@ pub fn delete(cluster: &mut Cluster, a: &Args, input: &Input) -> Output {
             "--ignore-not-found",
         ],
     ) {
-        return o;
+        return (o, Flow::Go);
     }
     let ns = namespace(a);
     let mut targets: Vec<Object> = Vec::new();
@@ -40,7 +43,7 @@ pub fn delete(cluster: &mut Cluster, a: &Args, input: &Input) -> Output {
     if let Some(f) = a.get("--filename") {
         let text = match input.read(f) {
             Ok(t) => t,
-            Err(e) => return Output::err(e),
+            Err(e) => return (Output::err(e), Flow::Go),
         };
         for po in parse_manifests(&text).objects {
             let o = po.object;
@@ -65,19 +68,22 @@ pub fn delete(cluster: &mut Cluster, a: &Args, input: &Input) -> Output {
         }
     } else {
         if a.positional.is_empty() {
-            return Output::err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+            return (Output::err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'"), Flow::Go);
         }
         let sel = match parse_selection(&a.positional) {
             Ok(s) => s,
-            Err(e) => return Output::err(e),
+            Err(e) => return (Output::err(e), Flow::Go),
         };
         let query = match a.get("--selector").map(LabelQuery::parse).transpose() {
             Ok(q) => q,
-            Err(e) => return Output::err(format!("error: {e}")),
+            Err(e) => return (Output::err(format!("error: {e}")), Flow::Go),
         };
         for (kind, names) in &sel.groups {
             if names.is_empty() && query.is_none() && !a.bool("--all") {
-                return Output::err("error: resource(s) were provided, but no name was specified");
+                return (
+                    Output::err("error: resource(s) were provided, but no name was specified"),
+                    Flow::Go,
+                );
             }
             let scope = (!a.bool("--all-namespaces")).then_some(ns.as_str());
             let (found, errs) = select(cluster, kind, names, scope, query.as_ref());
@@ -96,7 +102,7 @@ pub fn delete(cluster: &mut Cluster, a: &Args, input: &Input) -> Output {
             .filter(|g| *g >= 0)
             .or(if a.bool("--now") { Some(1) } else { None })
             .or(if force { Some(0) } else { None }),
-        Err(e) => return Output::err(e),
+        Err(e) => return (Output::err(e), Flow::Go),
     };
     if force && grace == Some(0) {
         out.push("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
@@ -134,28 +140,23 @@ pub fn delete(cluster: &mut Cluster, a: &Args, input: &Input) -> Output {
         }
     }
     // kubectl waits until what it deleted is gone; in the simulation, time runs meanwhile.
+    let mut flow = Flow::Go;
     if a.get("--wait").is_none_or(|w| w != "false") && !refs.is_empty() && cluster.reacts_inline() {
-        let start = cluster.now();
-        cluster.step();
-        while refs.iter().any(|(k, ns, n, uid)| {
-            cluster
-                .store
-                .get_object(k, ns, n)
-                .is_some_and(|o| o.meta().uid == *uid)
-        }) {
-            match cluster.next_timer() {
-                Some(t) if t.since(start) <= WAIT_LIMIT_MS => {
-                    cluster.advance(t.since(cluster.now()).max(1))
-                }
-                _ => break,
-            }
-        }
+        flow = super::wait_until(cluster, WAIT_LIMIT_MS, watch, |cluster| {
+            !refs.iter().any(|(k, ns, n, uid)| {
+                cluster
+                    .store
+                    .get_object(k, ns, n)
+                    .is_some_and(|o| o.meta().uid == *uid)
+            })
+        });
     }
+    // What it prints does not depend on the wait, so a halted delete prints it all.
     for e in &errors {
         out.push(e);
     }
     out.ok = errors.is_empty();
-    out
+    (out, flow)
 }
 
 fn one_target(cluster: &Cluster, a: &Args, cmd: &str) -> Result<(Object, Vec<String>), Output> {

@@ -2,7 +2,7 @@
 
 use super::args::Args;
 use super::{check_flags, namespace, Output};
-use crate::engine::cluster::{not_found, Cluster};
+use crate::engine::cluster::{not_found, Cluster, Flow, Watch};
 use crate::engine::controllers::deployment::util::{
     equal_ignore_hash, revision, HASH_LABEL, NOT_COPIED, REVISION,
 };
@@ -44,8 +44,9 @@ fn target(cluster: &Cluster, a: &Args, skip: usize, cmd: &str) -> Result<Deploym
         .ok_or_else(|| Output::err(not_found("Deployment", &name)))
 }
 
-/// `kubectl rollout SUBCOMMAND`.
-pub fn rollout(cluster: &mut Cluster, a: &Args) -> Output {
+/// `kubectl rollout SUBCOMMAND`. `status` lets time pass while it waits, calling
+/// `watch` after each controller action and stopping where it says [`Flow::Halt`].
+pub fn rollout(cluster: &mut Cluster, a: &Args, watch: Watch) -> (Output, Flow) {
     let sub = a.positional.first().map(String::as_str).unwrap_or("");
     let cmd = format!("rollout {sub}");
     if let Err(o) = check_flags(
@@ -60,25 +61,26 @@ pub fn rollout(cluster: &mut Cluster, a: &Args) -> Output {
             "--dry-run",
         ],
     ) {
-        return o;
+        return (o, Flow::Go);
     }
     if !matches!(
         sub,
         "status" | "history" | "undo" | "pause" | "resume" | "restart"
     ) {
-        return Output::err(format!("error: unknown command \"{sub}\" for \"kubectl rollout\"\nAvailable Commands: history, pause, restart, resume, status, undo"));
+        return (Output::err(format!("error: unknown command \"{sub}\" for \"kubectl rollout\"\nAvailable Commands: history, pause, restart, resume, status, undo")), Flow::Go);
     }
     let d = match target(cluster, a, 1, &cmd) {
         Ok(d) => d,
-        Err(o) => return o,
+        Err(o) => return (o, Flow::Go),
     };
-    match sub {
-        "status" => status(cluster, a, d),
+    let out = match sub {
+        "status" => return status(cluster, a, d, watch),
         "history" => history(cluster, a, &d),
         "undo" => undo(cluster, a, d),
         "pause" | "resume" => pause(cluster, d, sub == "pause"),
         _ => restart(cluster, d),
-    }
+    };
+    (out, Flow::Go)
 }
 
 /// The status line kubectl's DeploymentStatusViewer prints, and whether it is done.
@@ -113,40 +115,44 @@ pub fn status_line(d: &Deployment) -> Result<(String, bool), String> {
     ))
 }
 
-fn status(cluster: &mut Cluster, a: &Args, d: Deployment) -> Output {
-    let watch = a.get("--watch").is_none_or(|w| w != "false");
+/// Waits for the rollout as kubectl's status watcher does, letting simulated time run to
+/// each wake-up a controller asked for; on a halt, what it printed so far.
+fn status(cluster: &mut Cluster, a: &Args, d: Deployment, watch: Watch) -> (Output, Flow) {
+    let follow = a.get("--watch").is_none_or(|w| w != "false");
     let (ns, name) = (d.metadata.namespace.clone(), d.metadata.name.clone());
     let start = cluster.now();
     let mut out = Output::ok("");
     let mut last = String::new();
     loop {
         let Some(d) = cluster.store.get::<Deployment>(&ns, &name).cloned() else {
-            return Output::err(not_found("Deployment", &name));
+            return (Output::err(not_found("Deployment", &name)), Flow::Go);
         };
         match status_line(&d) {
             Err(e) => {
                 out.push(&e);
                 out.ok = false;
-                return out;
+                return (out, Flow::Go);
             }
             Ok((line, done)) => {
                 if line != last {
                     out.push(&line);
                     last = line;
                 }
-                if done || !watch {
-                    return out;
+                if done || !follow {
+                    return (out, Flow::Go);
                 }
             }
         }
         match cluster.next_timer() {
             Some(t) if t.since(start) <= STATUS_LIMIT_MS => {
-                cluster.advance(t.since(cluster.now()).max(1))
+                if cluster.advance_watched(t.since(cluster.now()).max(1), watch) == Flow::Halt {
+                    return (out, Flow::Halt);
+                }
             }
             _ => {
                 out.push("error: timed out waiting for the condition");
                 out.ok = false;
-                return out;
+                return (out, Flow::Go);
             }
         }
     }

@@ -8,7 +8,7 @@ use super::args::Args;
 use super::get::{parse_selection, select};
 use super::jsonpath::Template;
 use super::{check_flags, namespace, Output};
-use crate::engine::cluster::Cluster;
+use crate::engine::cluster::{Cluster, Flow, Watch};
 use crate::engine::meta::LabelQuery;
 use crate::engine::object::Object;
 use crate::engine::time::parse_duration;
@@ -75,58 +75,13 @@ impl Condition {
     }
 }
 
-/// `kubectl wait`.
-pub fn wait(cluster: &mut Cluster, a: &Args) -> Output {
-    if let Err(o) = check_flags(
-        a,
-        "wait",
-        &["--for", "--timeout", "--namespace", "--selector", "--all"],
-    ) {
-        return o;
-    }
-    let Some(for_) = a.get("--for") else {
-        return Output::err("error: --for must be specified");
+/// `kubectl wait`, calling `watch` after every controller action while it waits; it
+/// stops where `watch` says [`Flow::Halt`], with what it printed so far.
+pub fn wait(cluster: &mut Cluster, a: &Args, watch: Watch) -> (Output, Flow) {
+    let (condition, timeout_ms, targets) = match plan(cluster, a) {
+        Ok(p) => p,
+        Err(o) => return (o, Flow::Go),
     };
-    let condition = match Condition::parse(for_) {
-        Ok(c) => c,
-        Err(e) => return Output::err(e),
-    };
-    let timeout_ms = match a.get("--timeout") {
-        None => 30_000,
-        // A negative timeout is a week, as kubectl's.
-        Some(t) if t.starts_with('-') => 7 * 24 * 3_600_000,
-        Some(t) => match parse_duration(t) {
-            Ok(ms) => ms,
-            Err(e) => {
-                return Output::err(format!(
-                    "error: invalid argument \"{t}\" for \"--timeout\" flag: {e}"
-                ))
-            }
-        },
-    };
-    let sel = match parse_selection(&a.positional) {
-        Ok(s) => s,
-        Err(e) => return Output::err(e.replace("to get", "to wait on")),
-    };
-    let query = match a.get("--selector").map(LabelQuery::parse).transpose() {
-        Ok(q) => q,
-        Err(e) => return Output::err(format!("error: {e}")),
-    };
-    let ns = namespace(a);
-    let mut targets: Vec<Object> = Vec::new();
-    for (kind, names) in &sel.groups {
-        if names.is_empty() && query.is_none() && !a.bool("--all") {
-            return Output::err("error: resource(s) were provided, but no name was specified");
-        }
-        let (objs, errors) = select(cluster, kind, names, Some(&ns), query.as_ref());
-        if let Some(e) = errors.first() {
-            return Output::err(e.clone());
-        }
-        targets.extend(objs);
-    }
-    if targets.is_empty() {
-        return Output::err("error: no matching resources found");
-    }
     let mut out = Output::ok("");
     for target in targets {
         let info = target.info();
@@ -153,25 +108,81 @@ pub fn wait(cluster: &mut Cluster, a: &Args) -> Output {
                 out.push(&format!("{shown}/{name} condition met"));
                 break;
             }
-            match cluster.next_timer() {
-                Some(t) if t.since(start) <= timeout_ms => {
-                    cluster.advance(t.since(cluster.now()).max(1))
-                }
+            let step = match cluster.next_timer() {
+                Some(t) if t.since(start) <= timeout_ms => t.since(cluster.now()).max(1),
                 _ => {
                     // Nothing is due before the timeout, so nothing changes: the clock
                     // runs out the wait, as kubectl's does.
                     let left = timeout_ms.saturating_sub(cluster.now().since(start));
-                    if left > 0 {
-                        cluster.advance(left);
+                    if left > 0 && cluster.advance_watched(left, watch) == Flow::Halt {
+                        return (out, Flow::Halt);
                     }
                     out.push(&format!(
                         "error: timed out waiting for the condition on {plural}/{name}"
                     ));
                     out.ok = false;
-                    return out;
+                    return (out, Flow::Go);
                 }
+            };
+            if cluster.advance_watched(step, watch) == Flow::Halt {
+                return (out, Flow::Halt);
             }
         }
     }
-    out
+    (out, Flow::Go)
+}
+
+/// What to wait for, how long, and on which objects; or the error to print.
+fn plan(cluster: &Cluster, a: &Args) -> Result<(Condition, u64, Vec<Object>), Output> {
+    check_flags(
+        a,
+        "wait",
+        &["--for", "--timeout", "--namespace", "--selector", "--all"],
+    )?;
+    let Some(for_) = a.get("--for") else {
+        return Err(Output::err("error: --for must be specified"));
+    };
+    let condition = match Condition::parse(for_) {
+        Ok(c) => c,
+        Err(e) => return Err(Output::err(e)),
+    };
+    let timeout_ms = match a.get("--timeout") {
+        None => 30_000,
+        // A negative timeout is a week, as kubectl's.
+        Some(t) if t.starts_with('-') => 7 * 24 * 3_600_000,
+        Some(t) => match parse_duration(t) {
+            Ok(ms) => ms,
+            Err(e) => {
+                return Err(Output::err(format!(
+                    "error: invalid argument \"{t}\" for \"--timeout\" flag: {e}"
+                )))
+            }
+        },
+    };
+    let sel = match parse_selection(&a.positional) {
+        Ok(s) => s,
+        Err(e) => return Err(Output::err(e.replace("to get", "to wait on"))),
+    };
+    let query = match a.get("--selector").map(LabelQuery::parse).transpose() {
+        Ok(q) => q,
+        Err(e) => return Err(Output::err(format!("error: {e}"))),
+    };
+    let ns = namespace(a);
+    let mut targets: Vec<Object> = Vec::new();
+    for (kind, names) in &sel.groups {
+        if names.is_empty() && query.is_none() && !a.bool("--all") {
+            return Err(Output::err(
+                "error: resource(s) were provided, but no name was specified",
+            ));
+        }
+        let (objs, errors) = select(cluster, kind, names, Some(&ns), query.as_ref());
+        if let Some(e) = errors.first() {
+            return Err(Output::err(e.clone()));
+        }
+        targets.extend(objs);
+    }
+    if targets.is_empty() {
+        return Err(Output::err("error: no matching resources found"));
+    }
+    Ok((condition, timeout_ms, targets))
 }

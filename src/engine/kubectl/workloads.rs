@@ -2,12 +2,15 @@
 
 use super::args::Args;
 use super::{check_flags, namespace, Output};
-use crate::engine::cluster::{not_found, Cluster};
+use crate::engine::cluster::{not_found, Cluster, Flow, Watch};
 use crate::engine::explain::ObjRef;
 use crate::engine::kinds::*;
 use crate::engine::meta::ObjectMeta;
 use crate::engine::object::{resolve_resource, Object, Resource};
 use crate::engine::quantity::IntOrString;
+
+/// The longest `drain` lets simulated time run while evicted pods terminate.
+const DRAIN_LIMIT_MS: u64 = 120_000;
 
 fn kind_and_name(a: &Args, cmd: &str) -> Result<(String, String), Output> {
     match a.positional.first().and_then(|w| w.split_once('/')) {
@@ -210,7 +213,9 @@ pub fn autoscale(cluster: &mut Cluster, a: &Args) -> Output {
 }
 
 /// `kubectl drain NODE`: cordon, then evict every pod and wait until they are gone.
-pub fn drain(cluster: &mut Cluster, a: &Args) -> Output {
+/// The wait lets time run, calling `watch` after each controller action; where it says
+/// [`Flow::Halt`] the command stops, with what it printed so far.
+pub fn drain(cluster: &mut Cluster, a: &Args, watch: Watch) -> (Output, Flow) {
     if let Err(o) = check_flags(
         a,
         "drain",
@@ -223,21 +228,24 @@ pub fn drain(cluster: &mut Cluster, a: &Args) -> Output {
             "--delete-local-data",
         ],
     ) {
-        return o;
+        return (o, Flow::Go);
     }
     let Some(node) = a
         .positional
         .first()
         .map(|n| n.trim_start_matches("node/").to_string())
     else {
-        return Output::err(
-            "error: USAGE: drain NODE [flags]\nSee 'kubectl drain -h' for help and examples",
+        return (
+            Output::err(
+                "error: USAGE: drain NODE [flags]\nSee 'kubectl drain -h' for help and examples",
+            ),
+            Flow::Go,
         );
     };
     let node_only = Args::parse(std::slice::from_ref(&node)).unwrap_or_default();
     let mut out = super::mutate::cordon(cluster, &node_only, true);
     if !out.ok {
-        return out;
+        return (out, Flow::Go);
     }
     let pods: Vec<Pod> = cluster
         .store
@@ -258,7 +266,7 @@ pub fn drain(cluster: &mut Cluster, a: &Args) -> Output {
     if !unmanaged.is_empty() && !a.bool("--force") {
         out.push(&format!("error: unable to drain node \"{node}\" due to error: cannot delete Pods that declare no controller (use --force to override): {}, continuing command...\nThere are pending nodes to be drained:\n {node}\ncannot delete Pods that declare no controller (use --force to override): {}", unmanaged.join(", "), unmanaged.join(", ")));
         out.ok = false;
-        return out;
+        return (out, Flow::Go);
     }
     if !unmanaged.is_empty() {
         out.push(&format!(
@@ -276,22 +284,20 @@ pub fn drain(cluster: &mut Cluster, a: &Args) -> Output {
         let _ = cluster.delete("Pod", &p.metadata.namespace, &p.metadata.name, None);
         cluster.explain("kubectl", ObjRef::new("Pod", &p.metadata.namespace, &p.metadata.name), format!("kubectl drain evicts {} from {node} for maintenance; its controller recreates it on another node.", p.metadata.name));
     }
-    let start = cluster.now();
-    cluster.step();
-    while pods.iter().any(|p| {
-        cluster
-            .store
-            .get::<Pod>(&p.metadata.namespace, &p.metadata.name)
-            .is_some_and(|x| x.metadata.uid == p.metadata.uid)
-    }) {
-        match cluster.next_timer() {
-            Some(t) if t.since(start) <= 120_000 => cluster.advance(t.since(cluster.now()).max(1)),
-            _ => break,
-        }
+    let flow = super::wait_until(cluster, DRAIN_LIMIT_MS, watch, |cluster| {
+        !pods.iter().any(|p| {
+            cluster
+                .store
+                .get::<Pod>(&p.metadata.namespace, &p.metadata.name)
+                .is_some_and(|x| x.metadata.uid == p.metadata.uid)
+        })
+    });
+    if flow == Flow::Halt {
+        return (out, flow);
     }
     for p in &pods {
         out.push(&format!("pod/{} evicted", p.metadata.name));
     }
     out.push(&format!("node/{node} drained"));
-    out
+    (out, Flow::Go)
 }
