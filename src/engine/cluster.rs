@@ -332,10 +332,29 @@ impl Cluster {
         }
         let now = self.now.rfc3339();
         let uid = self.rng.uuid();
-        let tracks_generation = matches!(
-            obj.kind(),
-            Some(Kind::Deployment | Kind::ReplicaSet | Kind::HorizontalPodAutoscaler)
-        ) || matches!(obj, Object::Other(_));
+        // As the API server's strategies: objects with a spec that a controller acts on
+        // count generations; data and policy objects (ConfigMap, Secret, RBAC, ...) do not.
+        let tracks_generation = match obj.kind() {
+            Some(k) => matches!(
+                k,
+                Kind::Deployment | Kind::ReplicaSet | Kind::HorizontalPodAutoscaler
+            ),
+            None => !matches!(
+                obj.kind_name(),
+                "ConfigMap"
+                    | "Secret"
+                    | "ServiceAccount"
+                    | "PersistentVolume"
+                    | "PersistentVolumeClaim"
+                    | "StorageClass"
+                    | "ResourceQuota"
+                    | "LimitRange"
+                    | "Role"
+                    | "RoleBinding"
+                    | "ClusterRole"
+                    | "ClusterRoleBinding"
+            ),
+        };
         let meta = obj.meta_mut();
         meta.uid = uid;
         meta.creation_timestamp = Some(now);
