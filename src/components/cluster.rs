@@ -600,7 +600,8 @@ fn Lane(name: String) -> impl IntoView {
     }
 }
 
-/// A requests-against-allocatable bar.
+/// A requests-against-allocatable bar. The fill is scaled, not sized, so its transition
+/// runs on the compositor instead of laying the lane out again every frame.
 #[component]
 fn Meter(label: &'static str, usage: Signal<Usage>) -> impl IntoView {
     view! {
@@ -614,7 +615,7 @@ fn Meter(label: &'static str, usage: Signal<Usage>) -> impl IntoView {
                 aria-valuemax="100"
                 aria-valuenow=move || usage.get().percent.to_string()
             >
-                <span class="meter-fill" class:high=move || { usage.get().percent >= 85 } style:width=move || format!("{}%", usage.get().percent)></span>
+                <span class="meter-fill" class:high=move || { usage.get().percent >= 85 } style:transform=move || format!("scaleX({})", f64::from(usage.get().percent) / 100.0)></span>
             </span>
             <span class="meter-text">{move || usage.get().text}</span>
         </div>
