@@ -414,8 +414,9 @@ impl LaneChips {
     ) -> LaneChips {
         let rows = StoredValue::new(ChipRows::default());
         let expired = Trigger::new();
-        // Keeping the rows up to date is this memo's work: its value is only the order,
-        // so the keyed list below moves elements only when pods come, go or move.
+        // Keeping the rows up to date is this memo's work; its value is the chips to draw
+        // in order (uids and rows, which stay the same signals), so the keyed list below
+        // moves elements only when pods come, go or move.
         let order = Memo::new(move |_| {
             expired.track();
             let (order, fading) = ui
