@@ -2,12 +2,13 @@
 //! requests against allocatable, pods as chips coloured by owner and status, and the
 //! chaos a user can cause by hand (fail a node, add one, push an image, send traffic).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use gloo::timers::callback::Timeout;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
-use super::view::{NodeLane, PodChip, ServiceView, Usage};
+use super::view::{ClusterView, PodChip, ServiceView, Usage};
 use super::Ui;
 
 /// Requests sent by a Service's traffic button.
@@ -33,6 +34,7 @@ pub fn ClusterPanel() -> impl IntoView {
         next: StoredValue::new(0),
     };
     provide_context(dots);
+    provide_context(LitPods(Memo::new(move |_| ui.lit_pods())));
     let image = RwSignal::new(String::from("nginx:1.28"));
     let add_node = move |_| {
         let n = ui.cluster.with_untracked(|v| {
@@ -273,102 +275,282 @@ impl TrafficDots {
     }
 }
 
+/// The pods of one lane as its chips show them: one signal per pod (its row), kept from
+/// one cluster update to the next, so that an update tells only the chips whose pod
+/// changed. With hundreds of pods, a lane-wide signal that every chip read would wake
+/// every chip on every tick to find its own pod again.
+#[derive(Default)]
+struct ChipRows {
+    /// Each drawn chip's row, by pod uid.
+    rows: BTreeMap<String, ArcRwSignal<ChipRow>>,
+    /// The lane's pods at the last update, in order (without the leaving ones).
+    present: Vec<String>,
+    /// Chips fading out: the place their pod had, and its uid.
+    leaving: Vec<(usize, String)>,
+}
+
+/// What one chip shows.
+#[derive(Debug, Clone, PartialEq)]
+struct ChipRow {
+    /// The pod as the lane last saw it (kept as it was once the pod is gone).
+    chip: PodChip,
+    /// Whether the pod is gone from the lane and its chip is fading out.
+    gone: bool,
+    /// Whether it came with many others at once: then it appears without the entrance
+    /// animation, as hundreds of animations starting in one frame cost more than a frame.
+    /// Fixed for the chip's life (turning it off later would start the animation).
+    quiet: bool,
+}
+
+/// More pods than this arriving in (or leaving) a lane in one update come (or go)
+/// without animation.
+const BURST_ABOVE: usize = 24;
+
+impl ChipRows {
+    /// Brings the rows up to `pods`, the lane's pods in order, and returns the chips to
+    /// draw in order and the uids whose chips started to fade out. A row is set only when
+    /// its pod changed. With `fade`, pods gone from the lane stay drawn where they were,
+    /// as leaving rows, until [`ChipRows::expire`] (unless more than [`BURST_ABOVE`] went
+    /// at once: those go at once).
+    fn sync(&mut self, pods: &[PodChip], fade: bool) -> (Vec<Drawn>, Vec<String>) {
+        let arriving = pods
+            .iter()
+            .filter(|p| !self.rows.contains_key(&p.uid))
+            .count();
+        let quiet = arriving > BURST_ABOVE;
+        let now: BTreeSet<&str> = pods.iter().map(|p| p.uid.as_str()).collect();
+        // Pods that went since the last update.
+        let went: Vec<(usize, String)> = self
+            .present
+            .iter()
+            .enumerate()
+            .filter(|(_, uid)| !now.contains(uid.as_str()))
+            .map(|(i, uid)| (i, uid.clone()))
+            .collect();
+        for p in pods {
+            match self.rows.get(&p.uid) {
+                Some(row) => {
+                    if row.with_untracked(|r| r.gone || r.chip != *p) {
+                        row.update(|r| {
+                            r.chip = p.clone();
+                            r.gone = false;
+                        });
+                    }
+                }
+                None => {
+                    let row = ChipRow {
+                        chip: p.clone(),
+                        gone: false,
+                        quiet,
+                    };
+                    self.rows.insert(p.uid.clone(), ArcRwSignal::new(row));
+                }
+            }
+        }
+        // A pod back in the lane is no longer leaving.
+        self.leaving.retain(|(_, uid)| !now.contains(uid.as_str()));
+        let mut fading = Vec::new();
+        if fade && went.len() <= BURST_ABOVE {
+            for (i, uid) in went {
+                if let Some(row) = self.rows.get(&uid) {
+                    row.update(|r| r.gone = true);
+                    fading.push(uid.clone());
+                    self.leaving.push((i, uid));
+                }
+            }
+        } else {
+            for (_, uid) in went {
+                self.rows.remove(&uid);
+            }
+        }
+        self.present = pods.iter().map(|p| p.uid.clone()).collect();
+        let mut order = self.present.clone();
+        for (i, uid) in &self.leaving {
+            order.insert((*i).min(order.len()), uid.clone());
+        }
+        let drawn = order
+            .into_iter()
+            .filter_map(|uid| {
+                let row = self.rows.get(&uid)?.clone();
+                Some((uid, row))
+            })
+            .collect();
+        (drawn, fading)
+    }
+
+    /// Forgets chips that finished fading out (unless their pod came back).
+    fn expire(&mut self, uids: &[String]) {
+        self.leaving.retain(|(_, uid)| !uids.contains(uid));
+        for uid in uids {
+            if !self.present.contains(uid) {
+                self.rows.remove(uid);
+            }
+        }
+    }
+
+    /// The row of a drawn chip.
+    #[cfg(test)]
+    fn row(&self, uid: &str) -> Option<ArcRwSignal<ChipRow>> {
+        self.rows.get(uid).cloned()
+    }
+}
+
+/// A chip to draw: its pod's uid (the key) and its row.
+type Drawn = (String, ArcRwSignal<ChipRow>);
+
+/// A lane's chips to draw, in order, with their rows. `pods` picks the lane's pods out
+/// of the cluster view.
+#[derive(Clone, Copy)]
+struct LaneChips {
+    order: Memo<Vec<Drawn>>,
+}
+
+impl LaneChips {
+    fn new(
+        ui: Ui,
+        name: String,
+        pods: for<'a> fn(&'a ClusterView, &str) -> &'a [PodChip],
+        fade: bool,
+    ) -> LaneChips {
+        let rows = StoredValue::new(ChipRows::default());
+        let expired = Trigger::new();
+        // Keeping the rows up to date is this memo's work; its value is the chips to draw
+        // in order (uids and rows, which stay the same signals), so the keyed list below
+        // moves elements only when pods come, go or move.
+        let order = Memo::new(move |_| {
+            expired.track();
+            let (order, fading) = ui
+                .cluster
+                .with(|v| rows.try_update_value(|r| r.sync(pods(v, &name), fade)))
+                .unwrap_or_default();
+            if !fading.is_empty() {
+                Timeout::new(LEAVING_MS, move || {
+                    if rows.try_update_value(|r| r.expire(&fading)).is_some() {
+                        expired.notify();
+                    }
+                })
+                .forget();
+            }
+            order
+        });
+        LaneChips { order }
+    }
+
+    /// The chips, keyed by uid, in their list. Clicks and keys are handled once for the
+    /// list (the chip is found from the event's target), not by a listener per chip.
+    fn view(self, ui: Ui, label: Option<String>, dense: Signal<bool>) -> impl IntoView {
+        let pod_of = |ev: &leptos::ev::Event| -> Option<(String, String)> {
+            let chip = ev
+                .target()?
+                .dyn_into::<web_sys::Element>()
+                .ok()?
+                .closest("[data-testid=pod]")
+                .ok()??;
+            Some((
+                chip.get_attribute("data-ns")?,
+                chip.get_attribute("data-pod")?,
+            ))
+        };
+        let click = move |ev: leptos::ev::MouseEvent| {
+            if let Some((ns, name)) = pod_of(&ev) {
+                ui.inspect("Pod", &ns, &name);
+            }
+        };
+        let key = move |ev: leptos::ev::KeyboardEvent| {
+            if ev.key() == "Delete" {
+                if let Some((ns, name)) = pod_of(&ev) {
+                    ui.sim
+                        .run(&format!("kubectl delete pod {name} -n {ns} --wait=false"));
+                }
+            }
+        };
+        view! {
+            <div class="chips" role=label.is_some().then_some("list") aria-label=label on:click=click on:keydown=key>
+                <For each=move || self.order.get() key=|(uid, _)| uid.clone() let:((_, row))>
+                    <Chip row=row dense=dense />
+                </For>
+            </div>
+        }
+    }
+}
+
+fn lane_pods<'a>(v: &'a ClusterView, name: &str) -> &'a [PodChip] {
+    v.lanes
+        .iter()
+        .find(|l| l.name == name)
+        .map_or(&[], |l| l.pods.as_slice())
+}
+
+fn unscheduled_pods<'a>(v: &'a ClusterView, _: &str) -> &'a [PodChip] {
+    &v.unscheduled
+}
+
 /// Pods no node has taken (yet).
 #[component]
 fn Unscheduled() -> impl IntoView {
     let ui = expect_context::<Ui>();
-    let pods = move || ui.cluster.with(|v| v.unscheduled.clone());
+    let count = Memo::new(move |_| ui.cluster.with(|v| v.unscheduled.len()));
+    let dense = Memo::new(move |_| count.get() > DENSE_ABOVE);
+    let chips = LaneChips::new(ui, String::new(), unscheduled_pods, false);
     view! {
-        <Show when=move || ui.cluster.with(|v| !v.unscheduled.is_empty())>
-            <div
-                class="lane unscheduled"
-                class:dense=move || ui.cluster.with(|v| v.unscheduled.len() > DENSE_ABOVE)
-                data-testid="unscheduled"
-            >
+        <Show when=move || { count.get() > 0 }>
+            <div class="lane unscheduled" class:dense=dense data-testid="unscheduled">
                 <div class="lane-head">
                     <span class="lane-name">"Unscheduled"</span>
                     <span class="muted small">
                         {move || {
-                            let n = ui.cluster.with(|v| v.unscheduled.len());
+                            let n = count.get();
                             format!("{n} pod{} waiting for a node that fits", if n == 1 { "" } else { "s" })
                         }}
                     </span>
                 </div>
-                <div class="chips">
-                    <For each=pods key=|p| p.uid.clone() let:chip>
-                        <Chip
-                            live=Signal::derive({
-                                let uid = chip.uid.clone();
-                                move || ui.cluster.with(|v| v.unscheduled.iter().find(|p| p.uid == uid).cloned())
-                            })
-                            chip=chip
-                        />
-                    </For>
-                </div>
+                {chips.view(ui, None, dense.into())}
             </div>
         </Show>
     }
+}
+
+/// What a lane shows above its chips.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct LaneHead {
+    status: String,
+    ready: bool,
+    cordoned: bool,
+    cpu: Usage,
+    memory: Usage,
+    max_pods: i64,
+    pods: usize,
 }
 
 /// One node lane.
 #[component]
 fn Lane(name: String) -> impl IntoView {
     let ui = expect_context::<Ui>();
-    let lane = {
+    let head = {
         let name = name.clone();
         Memo::new(move |_| {
-            ui.cluster
-                .with(|v| v.lanes.iter().find(|l| l.name == name).cloned())
+            ui.cluster.with(|v| {
+                v.lanes
+                    .iter()
+                    .find(|l| l.name == name)
+                    .map(|l| LaneHead {
+                        status: l.status.clone(),
+                        ready: l.ready,
+                        cordoned: l.cordoned,
+                        cpu: l.cpu.clone(),
+                        memory: l.memory.clone(),
+                        max_pods: l.max_pods,
+                        pods: l.pods.len(),
+                    })
+                    .unwrap_or_default()
+            })
         })
     };
-    let get = move || {
-        lane.get().unwrap_or_else(|| NodeLane {
-            name: String::new(),
-            status: String::new(),
-            ready: false,
-            cordoned: false,
-            cpu: Usage::default(),
-            memory: Usage::default(),
-            max_pods: 0,
-            pods: Vec::new(),
-        })
-    };
-    let current = move || lane.with(|l| l.as_ref().map(|l| l.pods.clone()).unwrap_or_default());
     // Pods gone from the node stay drawn for a moment, fading out where they were.
-    let leaving = RwSignal::new(Vec::<(usize, PodChip)>::new());
-    Effect::new(move |prev: Option<Vec<PodChip>>| {
-        let now = current();
-        if let Some(prev) = prev {
-            let gone: Vec<(usize, PodChip)> = prev
-                .into_iter()
-                .enumerate()
-                .filter(|(_, p)| !now.iter().any(|n| n.uid == p.uid))
-                .collect();
-            if !gone.is_empty() {
-                let uids: Vec<String> = gone.iter().map(|(_, p)| p.uid.clone()).collect();
-                leaving.update(|l| l.extend(gone));
-                Timeout::new(LEAVING_MS, move || {
-                    leaving.update(|l| l.retain(|(_, p)| !uids.contains(&p.uid)))
-                })
-                .forget();
-            }
-        }
-        now
-    });
-    let pods = move || {
-        let mut all = current();
-        leaving.with(|l| {
-            for (i, p) in l {
-                if !all.iter().any(|n| n.uid == p.uid) {
-                    all.insert((*i).min(all.len()), p.clone());
-                }
-            }
-        });
-        all
-    };
-    let dense = move || lane.with(|l| l.as_ref().is_some_and(|l| l.pods.len() > DENSE_ABOVE));
-    let ready = move || lane.with(|l| l.as_ref().is_some_and(|l| l.ready));
-    let cordoned = move || lane.with(|l| l.as_ref().is_some_and(|l| l.cordoned));
+    let chips = LaneChips::new(ui, name.clone(), lane_pods, true);
+    let dense = Memo::new(move |_| head.with(|h| h.pods > DENSE_ABOVE));
+    let ready = move || head.with(|h| h.ready);
+    let cordoned = move || head.with(|h| h.cordoned);
     let run = move |cmd: String| {
         ui.sim.run(&cmd);
     };
@@ -389,24 +571,14 @@ fn Lane(name: String) -> impl IntoView {
                     {name.clone()}
                 </button>
                 <span class="node-status" class:bad=move || !ready() data-testid="node-status">
-                    {move || get().status}
+                    {move || head.with(|h| h.status.clone())}
                 </span>
                 <span class="spacer"></span>
-                <span class="muted small">{move || { let l = get(); format!("{} / {} pods", l.pods.len(), l.max_pods) }}</span>
+                <span class="muted small">{move || head.with(|h| format!("{} / {} pods", h.pods, h.max_pods))}</span>
             </div>
-            <Meter label="CPU" usage=Signal::derive(move || get().cpu) />
-            <Meter label="Mem" usage=Signal::derive(move || get().memory) />
-            <div class="chips" role="list" aria-label=format!("Pods on {name}")>
-                <For each=pods key=|p| p.uid.clone() let:chip>
-                    <Chip
-                        live=Signal::derive({
-                            let uid = chip.uid.clone();
-                            move || lane.with(|l| l.as_ref().and_then(|l| l.pods.iter().find(|p| p.uid == uid).cloned()))
-                        })
-                        chip=chip
-                    />
-                </For>
-            </div>
+            <Meter label="CPU" usage=Signal::derive(move || head.with(|h| h.cpu.clone())) />
+            <Meter label="Mem" usage=Signal::derive(move || head.with(|h| h.memory.clone())) />
+            {chips.view(ui, Some(format!("Pods on {name}")), dense.into())}
             <div class="lane-actions">
                 {move || {
                     let n = n2.clone();
@@ -429,7 +601,8 @@ fn Lane(name: String) -> impl IntoView {
     }
 }
 
-/// A requests-against-allocatable bar.
+/// A requests-against-allocatable bar. The fill is scaled, not sized, so its transition
+/// runs on the compositor instead of laying the lane out again every frame.
 #[component]
 fn Meter(label: &'static str, usage: Signal<Usage>) -> impl IntoView {
     view! {
@@ -443,7 +616,7 @@ fn Meter(label: &'static str, usage: Signal<Usage>) -> impl IntoView {
                 aria-valuemax="100"
                 aria-valuenow=move || usage.get().percent.to_string()
             >
-                <span class="meter-fill" class:high=move || { usage.get().percent >= 85 } style:width=move || format!("{}%", usage.get().percent)></span>
+                <span class="meter-fill" class:high=move || { usage.get().percent >= 85 } style:transform=move || format!("scaleX({})", f64::from(usage.get().percent) / 100.0)></span>
             </span>
             <span class="meter-text">{move || usage.get().text}</span>
         </div>
@@ -464,91 +637,198 @@ fn glyph(chip: &PodChip) -> &'static str {
     }
 }
 
-/// One pod. Clicking it inspects it; Delete deletes it. Keyed by uid: the same element
-/// follows the pod through its statuses (`live`), so colour changes animate and a
-/// focused chip keeps the focus.
+/// The pods the lit Service sends traffic to, for every chip to look up.
+#[derive(Clone, Copy)]
+struct LitPods(Memo<BTreeSet<String>>);
+
+/// One pod. Clicking it inspects it; Delete deletes it (both handled by its list, see
+/// [`LaneChips::view`]). Keyed by uid: the same element
+/// follows the pod through its statuses (its `row`), so colour changes animate and a
+/// focused chip keeps the focus. In a dense lane it is a small square with the status
+/// glyph only (name and status in its label), which is also fewer elements to build.
 #[component]
-fn Chip(chip: PodChip, live: Signal<Option<PodChip>>) -> impl IntoView {
+fn Chip(row: ArcRwSignal<ChipRow>, dense: Signal<bool>) -> impl IntoView {
     let ui = expect_context::<Ui>();
-    let first = chip.clone();
-    // The last state seen: a pod on its way out keeps what it showed.
-    let gone = move || live.with(Option::is_none);
-    let data = Memo::new(move |prev: Option<&PodChip>| {
-        live.get()
-            .unwrap_or_else(|| prev.cloned().unwrap_or_else(|| first.clone()))
+    let lit_pods = expect_context::<LitPods>().0;
+    let row: Signal<ChipRow> = row.into();
+    let (ns, name, short, quiet) = row.with_untracked(|r| {
+        (
+            r.chip.namespace.clone(),
+            r.chip.name.clone(),
+            r.chip.short.clone(),
+            r.quiet,
+        )
     });
-    let name = chip.name.clone();
-    let ns = chip.namespace.clone();
-    let lit = {
+    let ns_attr = ns.clone();
+    let gone = move || row.with(|r| r.gone);
+    // The owner's hue is one of a few classes, not an inline style: chips of one owner
+    // and status then share their computed style. One class string for everything the
+    // chip's look depends on: one effect per chip rather than one per class.
+    let class = {
         let name = name.clone();
-        move || ui.lit_service.get().is_some() && ui.lit_pods().contains(&name)
+        move || {
+            let lit = lit_pods.with(|l| l.contains(&name));
+            let selected = ui.selected.with(|s| {
+                s.as_ref()
+                    .is_some_and(|s| s.kind == "Pod" && s.name == name && s.namespace == ns)
+            });
+            row.with(|r| {
+                let c = &r.chip;
+                format!(
+                    "chip {} shade-{} hue-{}{}{}{}{}{}",
+                    c.class.css(),
+                    c.shade,
+                    c.hue,
+                    if c.owner.is_none() { " bare" } else { "" },
+                    if quiet { " quiet" } else { "" },
+                    if r.gone { " leaving" } else { "" },
+                    if lit { " lit" } else { "" },
+                    if selected { " selected" } else { "" },
+                )
+            })
+        }
     };
+    let label = move || row.with(|r| r.chip.label());
     let hits = {
         let name = name.clone();
         move || ui.traffic.with(|t| t.get(&name).copied())
     };
-    let selected = {
-        let (ns, name) = (ns.clone(), name.clone());
-        move || {
-            ui.selected.with(|s| {
-                s.as_ref()
-                    .is_some_and(|s| s.kind == "Pod" && s.name == name && s.namespace == ns)
-            })
-        }
-    };
-    let click = {
-        let (ns, name) = (ns.clone(), name.clone());
-        move |_| ui.inspect("Pod", &ns, &name)
-    };
-    let key = {
-        let (ns, name) = (ns.clone(), name.clone());
-        move |ev: leptos::ev::KeyboardEvent| {
-            if ev.key() == "Delete" {
-                ui.sim
-                    .run(&format!("kubectl delete pod {name} -n {ns} --wait=false"));
+    let inner = move || {
+        if dense.get() {
+            view! { <span class="glyph" aria-hidden="true">{move || row.with(|r| glyph(&r.chip))}</span> }.into_any()
+        } else {
+            let hits = hits.clone();
+            view! {
+                <span class="chip-top">
+                    <span class="chip-name">{short.clone()}</span>
+                    {move || row.with(|r| (r.chip.revision > 0).then(|| format!("r{}", r.chip.revision))).map(|r| view! { <span class="chip-rev">{r}</span> })}
+                </span>
+                <span class="chip-status">
+                    <span class="glyph" aria-hidden="true">{move || row.with(|r| glyph(&r.chip))}</span>
+                    <span class="chip-status-text">{move || row.with(|r| r.chip.status.clone())}</span>
+                    {move || row.with(|r| (r.chip.restarts > 0).then(|| format!("↻{}", r.chip.restarts))).map(|r| view! { <span class="chip-restarts">{r}</span> })}
+                </span>
+                {move || hits().map(|n| view! { <span class="hits" aria-label=format!("{n} requests")>{format!("{n}")}</span> })}
             }
+            .into_any()
         }
     };
-    let class = move || {
-        data.with(|c| {
-            format!(
-                "chip {} shade-{}{}",
-                c.class.css(),
-                c.shade,
-                if c.owner.is_none() { " bare" } else { "" }
-            )
-        })
-    };
-    let label = move || data.with(|c| c.label());
+    // Clicks (inspect) and the Delete key are handled by the lane's list.
     view! {
         <button
             class=class
-            class:lit=lit
-            class:selected=selected
-            class:leaving=gone
             role="listitem"
-            style:--hue=move || data.with(|c| c.hue.to_string())
             // A chip fading out is no longer a pod of the cluster, for tests and
             // screen readers alike.
             data-testid=move || if gone() { "pod-leaving" } else { "pod" }
             aria-hidden=move || gone().then_some("true")
-            data-pod=chip.name.clone()
-            data-status=move || data.with(|c| c.status.clone())
+            data-pod=name
+            data-ns=ns_attr
+            data-status=move || row.with(|r| r.chip.status.clone())
             aria-label=label
             title=label
-            on:click=click
-            on:keydown=key
         >
-            <span class="chip-top">
-                <span class="chip-name">{chip.short.clone()}</span>
-                {move || data.with(|c| (c.revision > 0).then(|| format!("r{}", c.revision))).map(|r| view! { <span class="chip-rev">{r}</span> })}
-            </span>
-            <span class="chip-status">
-                <span class="glyph" aria-hidden="true">{move || data.with(glyph)}</span>
-                <span class="chip-status-text">{move || data.with(|c| c.status.clone())}</span>
-                {move || data.with(|c| (c.restarts > 0).then(|| format!("↻{}", c.restarts))).map(|r| view! { <span class="chip-restarts">{r}</span> })}
-            </span>
-            {move || hits().map(|n| view! { <span class="hits" aria-label=format!("{n} requests")>{format!("{n}")}</span> })}
+            {inner}
         </button>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::components::view::StatusClass;
+
+    fn chip(uid: &str, status: &str) -> PodChip {
+        PodChip {
+            uid: uid.into(),
+            namespace: "default".into(),
+            name: format!("web-{uid}"),
+            short: uid.into(),
+            status: status.into(),
+            ready: "0/1".into(),
+            class: StatusClass::of(status, false),
+            owner: Some("web".into()),
+            hue: 215,
+            revision: 1,
+            shade: 1,
+            restarts: 0,
+        }
+    }
+
+    fn uids(drawn: &[Drawn]) -> Vec<&str> {
+        drawn.iter().map(|(uid, _)| uid.as_str()).collect()
+    }
+
+    fn pods(n: usize, status: &str) -> Vec<PodChip> {
+        (0..n).map(|i| chip(&format!("p{i:03}"), status)).collect()
+    }
+
+    #[test]
+    fn an_update_sets_only_the_rows_of_pods_that_changed() {
+        let mut rows = ChipRows::default();
+        let mut lane = pods(3, "Pending");
+        rows.sync(&lane, true);
+        let before: Vec<ChipRow> = lane
+            .iter()
+            .map(|p| rows.row(&p.uid).unwrap().get_untracked())
+            .collect();
+        lane[1] = chip("p001", "ContainerCreating");
+        let (order, fading) = rows.sync(&lane, true);
+        assert_eq!(uids(&order), ["p000", "p001", "p002"]);
+        assert!(fading.is_empty());
+        let after: Vec<ChipRow> = lane
+            .iter()
+            .map(|p| rows.row(&p.uid).unwrap().get_untracked())
+            .collect();
+        assert_eq!(after[0], before[0]);
+        assert_eq!(after[1].chip.status, "ContainerCreating");
+        assert_eq!(after[2], before[2]);
+    }
+
+    #[test]
+    fn a_pod_gone_from_the_lane_fades_out_where_it_was_then_goes() {
+        let mut rows = ChipRows::default();
+        let lane = pods(3, "Running");
+        rows.sync(&lane, true);
+        let (order, fading) = rows.sync(&[lane[0].clone(), lane[2].clone()], true);
+        assert_eq!(
+            uids(&order),
+            ["p000", "p001", "p002"],
+            "the chip stays in its place"
+        );
+        assert_eq!(fading, ["p001"]);
+        let row = rows.row("p001").unwrap().get_untracked();
+        assert!(row.gone);
+        assert_eq!(row.chip.status, "Running", "it keeps what it showed");
+        rows.expire(&fading);
+        let (order, _) = rows.sync(&[lane[0].clone(), lane[2].clone()], true);
+        assert_eq!(uids(&order), ["p000", "p002"]);
+        assert!(rows.row("p001").is_none());
+    }
+
+    #[test]
+    fn the_unscheduled_lane_lets_pods_go_at_once() {
+        let mut rows = ChipRows::default();
+        let lane = pods(2, "Pending");
+        rows.sync(&lane, false);
+        let (order, fading) = rows.sync(&lane[1..], false);
+        assert_eq!(uids(&order), ["p001"]);
+        assert!(fading.is_empty());
+    }
+
+    #[test]
+    fn a_burst_of_pods_comes_without_animation_and_goes_at_once() {
+        let mut rows = ChipRows::default();
+        rows.sync(&pods(2, "Running"), true);
+        let many = pods(2 + BURST_ABOVE + 1, "Pending");
+        rows.sync(&many, true);
+        assert!(!rows.row("p000").unwrap().get_untracked().quiet);
+        assert!(rows.row("p010").unwrap().get_untracked().quiet);
+        let (order, fading) = rows.sync(&many[..1], true);
+        assert_eq!(uids(&order), ["p000"], "{} went at once", many.len() - 1);
+        assert!(fading.is_empty());
+        // A few at a time animate as before.
+        rows.sync(&pods(3, "Pending"), true);
+        assert!(!rows.row("p002").unwrap().get_untracked().quiet);
     }
 }

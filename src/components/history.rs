@@ -394,23 +394,23 @@ fn describe(c: &Cluster, name: &str, last: &mut Option<Cause>, rv: &mut u64) -> 
     let since = std::mem::replace(rv, c.store.resource_version());
     match new.as_slice() {
         [] => {
-            let changed: Vec<String> = c
-                .store
-                .changes_since(since)
-                .filter(|ch| ch.kind != "Event")
-                .map(|ch| {
-                    let verb = match ch.op {
-                        ChangeOp::Added => "created",
-                        ChangeOp::Modified => "updated",
-                        ChangeOp::Deleted => "removed",
-                    };
-                    format!("{verb} {} {}", ch.kind, ch.name)
-                })
-                .collect();
-            match changed.as_slice() {
-                [] => format!("{name} recorded an event"),
-                [one] => format!("{name} {one}"),
-                [first, rest @ ..] => format!("{name} {first} (and {} more)", rest.len()),
+            // Only the first change is worded; the rest are counted (a kubelet pass can
+            // update hundreds of pods).
+            let mut changed = c.store.changes_since(since).filter(|ch| ch.kind != "Event");
+            let Some(first) = changed.next() else {
+                return format!("{name} recorded an event");
+            };
+            let verb = match first.op {
+                ChangeOp::Added => "created",
+                ChangeOp::Modified => "updated",
+                ChangeOp::Deleted => "removed",
+            };
+            match changed.count() {
+                0 => format!("{name} {verb} {} {}", first.kind, first.name),
+                rest => format!(
+                    "{name} {verb} {} {} (and {rest} more)",
+                    first.kind, first.name
+                ),
             }
         }
         [one] => one.message.clone(),

@@ -182,6 +182,7 @@ pub struct ClusterView {
 }
 
 /// The owner colours: distinct hues, clear of the status colours' reds and greens.
+/// `style/app.css` has a `.hue-N` class for each.
 const HUES: [u16; 8] = [215, 265, 185, 30, 320, 240, 45, 195];
 
 /// A stable hue for an owner name: the same Deployment has the same colour everywhere.

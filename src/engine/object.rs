@@ -53,7 +53,8 @@ impl KindInfo {
         if self.group.is_empty() {
             self.version.to_string()
         } else {
-            format!("{}/{}", self.group, self.version)
+            // Every Event's involved object asks: joined, not `format!`.
+            [self.group, "/", self.version].concat()
         }
     }
 

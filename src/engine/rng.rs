@@ -57,18 +57,23 @@ impl Rng {
         let b = self.next_u64();
         let hi = (a & 0xFFFF_FFFF_FFFF_0FFF) | 0x4000;
         let lo = (b & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000;
-        // The 32 hex digits of `hi` then `lo`, dashed 8-4-4-4-12, written by hand: every
-        // object and Event gets a uid, and `format!` cost more than drawing the bits.
-        let bits = (u128::from(hi) << 64) | u128::from(lo);
-        let mut out = String::with_capacity(36);
-        for i in 0..32 {
-            if matches!(i, 8 | 12 | 16 | 20) {
-                out.push('-');
+        // The 32 hex digits of `hi` then `lo`, dashed 8-4-4-4-12, written by hand into a
+        // byte buffer: every object and Event gets a uid, and `format!` (or u128 shifts
+        // and a `String::push` per digit, in wasm) cost more than drawing the bits.
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [b'-'; 36];
+        let mut at = 0;
+        for (i, word) in [hi, lo].into_iter().enumerate() {
+            for n in 0..16 {
+                if matches!(i * 16 + n, 8 | 12 | 16 | 20) {
+                    at += 1;
+                }
+                out[at] = HEX[((word >> (60 - 4 * n)) & 0xF) as usize];
+                at += 1;
             }
-            let nibble = (bits >> (124 - 4 * i)) & 0xF;
-            out.push(char::from(b"0123456789abcdef"[nibble as usize]));
         }
-        out
+        // Hex digits and dashes: always UTF-8.
+        std::str::from_utf8(&out).unwrap_or_default().to_owned()
     }
 }
 

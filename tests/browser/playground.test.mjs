@@ -257,6 +257,33 @@ export const tests = [
     await t.page.waitForTimeout(400);
     await t.screenshot('presenter-dark');
   }),
+
+  test('a scale to 90: a dense lane of compact chips, the burst without entrance, a chip still inspects', async (t) => {
+    await openConverged(t);
+    const input = t.byTestId('console-input');
+    await input.fill('kubectl scale deployment web --replicas=90');
+    await input.press('Enter');
+    // 16 pods of 250m fit a 4-CPU node: 48 are bound, 42 wait in the Unscheduled lane.
+    await t.page.waitForFunction(() => document.querySelectorAll('[data-testid=pod]').length === 90, null, { timeout: 15_000 });
+    const lane = t.byTestId('unscheduled');
+    assert.match(await lane.getAttribute('class'), /\bdense\b/);
+    assert.equal(await t.page.locator('[data-testid=node].dense').count(), 0, 'the node lanes have 16 pods each');
+    // A compact chip draws its glyph only; name and status are in its label.
+    const chips = lane.locator('[data-testid=pod]');
+    assert.equal(await chips.count(), 42);
+    assert.equal(await lane.locator('.chip-name').count(), 0);
+    assert.equal(await lane.locator('.glyph').count(), 42);
+    // They came in one burst, so without the entrance animation.
+    assert.equal(await lane.locator('[data-testid=pod].quiet').count(), 42);
+    const chip = chips.last();
+    const name = await chip.getAttribute('data-pod');
+    assert.match(await chip.getAttribute('aria-label'), new RegExp(`^Pod ${name}: Pending`));
+    // Clicks are handled by the lane's list: the chip clicked is the pod inspected.
+    await chip.click();
+    assert.match(await t.byTestId('inspect').innerText(), new RegExp(`Name:\\s+${name}`));
+    assert.match(await chip.getAttribute('class'), /\bselected\b/);
+  }),
+
   test('a focused pod chip keeps the focus while its status changes', async (t) => {
     await openConverged(t);
     const input = t.byTestId('console-input');

@@ -5,9 +5,10 @@ use super::{obj_ref, Ctx};
 use crate::engine::cluster::controller_ref;
 use crate::engine::kinds::{find_condition, Pod, ReplicaSet};
 use crate::engine::meta::ObjectMeta;
+use crate::engine::sort;
 use crate::engine::store::Store;
 use crate::engine::time::SimTime;
-use std::cmp::Ordering;
+use std::cmp::{Ordering, Reverse};
 use std::collections::BTreeMap;
 
 /// At most this many pods are created or deleted per sync (`BurstReplicas`).
@@ -124,6 +125,15 @@ pub fn manage_replicas(ctx: &mut Ctx, rs: &ReplicaSet, active: &[&Pod]) {
     match have.cmp(&want) {
         Ordering::Less => {
             let n = (want - have).min(BURST_REPLICAS);
+            // Joined rather than formatted: a scale-up writes this for every pod.
+            let wants = [
+                "ReplicaSet ",
+                name,
+                " wants ",
+                &want.to_string(),
+                " pods and has ",
+            ]
+            .concat();
             for i in 0..n {
                 let pod = pod_from_template(ctx, rs);
                 ctx.out.event(
@@ -137,11 +147,14 @@ pub fn manage_replicas(ctx: &mut Ctx, rs: &ReplicaSet, active: &[&Pod]) {
                     "replicaset-controller",
                     obj_ref(&pod),
                     Some(obj_ref(rs)),
-                    format!(
-                        "ReplicaSet {name} wants {want} pods and has {}, so it creates {}.",
-                        have + i,
-                        pod.metadata.name
-                    ),
+                    [
+                        wants.as_str(),
+                        &(have + i).to_string(),
+                        ", so it creates ",
+                        &pod.metadata.name,
+                        ".",
+                    ]
+                    .concat(),
                 );
                 ctx.out.create(pod);
             }
@@ -263,26 +276,30 @@ pub fn rank_for_deletion<'a>(pods: &[&'a Pod], _store: &Store, _now: SimTime) ->
             .as_deref()
             .and_then(SimTime::parse_rfc3339)
     };
-    let mut sorted = pods.to_vec();
-    sorted.sort_by(|a, b| {
-        (a.spec.node_name.is_some())
-            .cmp(&b.spec.node_name.is_some())
-            .then(phase_rank(a).cmp(&phase_rank(b)))
-            .then(a.is_ready().cmp(&b.is_ready()))
-            .then(cost(a).cmp(&cost(b)))
-            .then(rank(b).cmp(&rank(a)))
-            .then_with(|| {
-                if a.is_ready() && b.is_ready() {
-                    ready_since(b).cmp(&ready_since(a))
-                } else {
-                    Ordering::Equal
-                }
-            })
-            .then(b.restarts().cmp(&a.restarts()))
-            .then(created(b).cmp(&created(a)))
-            .then(b.metadata.name.cmp(&a.metadata.name))
-    });
-    sorted
+    // Each pod's rank is worked out once (parsing its timestamps and its deletion cost),
+    // not once per comparison. The tuple orders as the chain of comparisons upstream:
+    // unscheduled < scheduled, pending < unknown < running, not ready < ready, lower
+    // deletion cost, more pods on its node, newer ready transition (only ready pods have
+    // one, so the others tie there), more restarts, newer, then by name (descending).
+    let mut ranked: Vec<_> = pods
+        .iter()
+        .map(|&p| {
+            let key = (
+                p.spec.node_name.is_some(),
+                phase_rank(p),
+                p.is_ready(),
+                cost(p),
+                Reverse(rank(p)),
+                Reverse(ready_since(p)),
+                Reverse(p.restarts()),
+                Reverse(created(p)),
+                Reverse(p.metadata.name.as_str()),
+            );
+            (key, p)
+        })
+        .collect();
+    sort::sort_by(&mut ranked, |a, b| a.0.cmp(&b.0));
+    ranked.into_iter().map(|(_, p)| p).collect()
 }
 
 /// Computes status from the active pods and writes it when it changed.
@@ -328,5 +345,123 @@ pub fn calculate_status(ctx: &mut Ctx, rs: &ReplicaSet, active: &[&Pod]) {
         let mut updated = rs.clone();
         updated.status = status;
         ctx.out.update(updated);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::kinds::{Condition, ContainerStatus};
+    use crate::engine::rng::Rng;
+
+    /// The ranking as a chain of comparisons, worked out afresh for every comparison:
+    /// the reference the keyed ranking must order exactly like.
+    fn rank_by_comparisons<'a>(pods: &[&'a Pod]) -> Vec<&'a Pod> {
+        let mut per_node: BTreeMap<&str, usize> = BTreeMap::new();
+        for p in pods {
+            if let Some(n) = &p.spec.node_name {
+                *per_node.entry(n.as_str()).or_default() += 1;
+            }
+        }
+        let phase_rank = |p: &Pod| match p.phase() {
+            "Pending" => 0,
+            "Unknown" => 1,
+            "Running" => 2,
+            _ => 3,
+        };
+        let cost = |p: &Pod| {
+            p.metadata
+                .annotations
+                .get("controller.kubernetes.io/pod-deletion-cost")
+                .and_then(|v| v.parse::<i32>().ok())
+                .unwrap_or(0)
+        };
+        let rank = |p: &Pod| {
+            p.spec
+                .node_name
+                .as_deref()
+                .and_then(|n| per_node.get(n))
+                .copied()
+                .unwrap_or(0)
+        };
+        let created = |p: &Pod| {
+            p.metadata
+                .creation_timestamp
+                .as_deref()
+                .and_then(SimTime::parse_rfc3339)
+        };
+        let mut sorted = pods.to_vec();
+        sorted.sort_by(|a, b| {
+            (a.spec.node_name.is_some())
+                .cmp(&b.spec.node_name.is_some())
+                .then(phase_rank(a).cmp(&phase_rank(b)))
+                .then(a.is_ready().cmp(&b.is_ready()))
+                .then(cost(a).cmp(&cost(b)))
+                .then(rank(b).cmp(&rank(a)))
+                .then_with(|| {
+                    if a.is_ready() && b.is_ready() {
+                        ready_since(b).cmp(&ready_since(a))
+                    } else {
+                        Ordering::Equal
+                    }
+                })
+                .then(b.restarts().cmp(&a.restarts()))
+                .then(created(b).cmp(&created(a)))
+                .then(b.metadata.name.cmp(&a.metadata.name))
+        });
+        sorted
+    }
+
+    fn random_pod(rng: &mut Rng, i: usize) -> Pod {
+        let mut pod = Pod::default();
+        pod.metadata.name = format!("web-{}", rng.k8s_suffix(2));
+        pod.metadata.namespace = "default".into();
+        pod.metadata.uid = i.to_string();
+        // Few distinct values, so that ties reach the later comparisons.
+        let at = |rng: &mut Rng| SimTime::from_secs(rng.below(4)).rfc3339();
+        pod.metadata.creation_timestamp = Some(at(rng));
+        if rng.below(3) > 0 {
+            pod.spec.node_name = Some(format!("node-{}", rng.below(3)));
+        }
+        pod.status.phase =
+            Some(["Pending", "Running", "Unknown", "Succeeded"][rng.below(4) as usize].into());
+        if rng.below(2) == 0 {
+            pod.status.conditions.push(Condition {
+                type_: "Ready".into(),
+                status: if rng.below(3) > 0 { "True" } else { "False" }.into(),
+                last_transition_time: Some(at(rng)),
+                ..Default::default()
+            });
+        }
+        if rng.below(4) == 0 {
+            pod.metadata.annotations.insert(
+                "controller.kubernetes.io/pod-deletion-cost".into(),
+                ["-1", "5", "x"][rng.below(3) as usize].into(),
+            );
+        }
+        pod.status.container_statuses.push(ContainerStatus {
+            restart_count: rng.below(3) as i32,
+            ..Default::default()
+        });
+        pod
+    }
+
+    #[test]
+    fn pods_are_ranked_for_deletion_as_the_chain_of_comparisons_ranks_them() {
+        let mut rng = Rng::new(11);
+        for round in 0..200 {
+            let pods: Vec<Pod> = (0..1 + round % 40)
+                .map(|i| random_pod(&mut rng, i))
+                .collect();
+            let refs: Vec<&Pod> = pods.iter().collect();
+            let names = |ranked: Vec<&Pod>| -> Vec<String> {
+                ranked.iter().map(|p| p.metadata.uid.clone()).collect()
+            };
+            assert_eq!(
+                names(rank_for_deletion(&refs, &Store::default(), SimTime(0))),
+                names(rank_by_comparisons(&refs)),
+                "round {round}"
+            );
+        }
     }
 }

@@ -7,6 +7,7 @@ use crate::engine::explain::ObjRef;
 use crate::engine::kinds::{Condition, Node, Pod, Taint, Toleration};
 use crate::engine::sort;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Requests assumed for scoring when a pod asks for none (100m cpu, 200Mi memory).
@@ -112,13 +113,15 @@ pub fn tolerated(tolerations: &[Toleration], taint: &Taint) -> bool {
 
 /// Why `node` cannot take `pod`, as the scheduler's reason strings; empty when it fits.
 /// `req` and `alloc` are the pod's requests and the node's allocatable resources.
+/// Reasons are mostly fixed words, borrowed rather than allocated: every pending pod is
+/// filtered against every node on every pass.
 pub fn filter(
     pod: &Pod,
     req: Requests,
     node: &Node,
     alloc: Allocatable,
     used: &Usage,
-) -> Vec<String> {
+) -> Vec<Cow<'static, str>> {
     let mut reasons = Vec::new();
     if node.spec.unschedulable
         && !tolerated(
@@ -130,18 +133,21 @@ pub fn filter(
             },
         )
     {
-        reasons.push("node(s) were unschedulable".to_string());
+        reasons.push("node(s) were unschedulable".into());
         return reasons;
     }
     if let Some(t) = node.spec.taints.iter().find(|t| {
         (t.effect == "NoSchedule" || t.effect == "NoExecute")
             && !tolerated(&pod.spec.tolerations, t)
     }) {
-        reasons.push(format!(
-            "node(s) had untolerated taint {{{}: {}}}",
-            t.key,
-            t.value.as_deref().unwrap_or("")
-        ));
+        reasons.push(
+            format!(
+                "node(s) had untolerated taint {{{}: {}}}",
+                t.key,
+                t.value.as_deref().unwrap_or("")
+            )
+            .into(),
+        );
         return reasons;
     }
     if !pod
@@ -150,19 +156,19 @@ pub fn filter(
         .iter()
         .all(|(k, v)| node.metadata.labels.get(k) == Some(v))
     {
-        reasons.push("node(s) didn't match Pod's node affinity/selector".to_string());
+        reasons.push("node(s) didn't match Pod's node affinity/selector".into());
         return reasons;
     }
     if used.pods + 1 > alloc.pods {
-        reasons.push("Too many pods".to_string());
+        reasons.push("Too many pods".into());
     }
     let cpu = req.cpu;
     if cpu > 0 && used.cpu + cpu > alloc.cpu {
-        reasons.push("Insufficient cpu".to_string());
+        reasons.push("Insufficient cpu".into());
     }
     let mem = req.memory;
     if mem > 0 && used.memory + mem > alloc.memory {
-        reasons.push("Insufficient memory".to_string());
+        reasons.push("Insufficient memory".into());
     }
     reasons
 }
@@ -191,12 +197,12 @@ pub fn score(
 }
 
 /// The FailedScheduling message for per-node reasons, worded as `FitError` prints it.
-pub fn fit_error(total_nodes: usize, per_node: &[Vec<String>]) -> String {
+pub fn fit_error(total_nodes: usize, per_node: &[Vec<Cow<'static, str>>]) -> String {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     let (mut resource_only, mut other) = (0, 0);
     for reasons in per_node {
         for r in reasons {
-            *counts.entry(r.as_str()).or_default() += 1;
+            *counts.entry(r).or_default() += 1;
         }
         if reasons
             .iter()
@@ -277,6 +283,9 @@ pub fn reconcile(ctx: &mut Ctx) {
                 .or_insert_with(|| vec![0; nodes.len()])[i] += 1;
         }
     }
+    // The last FailedScheduling message and the per-node reasons it words: pods that
+    // fail alike (hundreds of replicas that do not fit) share one wording.
+    let mut last_fit: Option<(Vec<Vec<Cow<'static, str>>>, String)> = None;
     for pod in pending {
         let owner = pod.metadata.controller_ref().map_or("", |o| o.uid.as_str());
         let counts = owner_on_node
@@ -304,7 +313,17 @@ pub fn reconcile(ctx: &mut Ctx) {
                 let name = nodes[i].metadata.name.clone();
                 bind(ctx, pod, &name, nodes.len() - failures.len());
             }
-            None => report_failure(ctx, pod, fit_error(nodes.len(), &failures)),
+            None => {
+                let message = match &last_fit {
+                    Some((same, message)) if *same == failures => message.clone(),
+                    _ => {
+                        let message = fit_error(nodes.len(), &failures);
+                        last_fit = Some((failures, message.clone()));
+                        message
+                    }
+                };
+                report_failure(ctx, pod, message)
+            }
         }
     }
 }
@@ -388,10 +407,13 @@ fn report_failure(ctx: &mut Ctx, pod: &Pod, message: String) {
         "default-scheduler",
         obj_ref(pod),
         None,
-        format!(
-            "The scheduler cannot place {} and leaves it Pending: {message}",
-            pod.metadata.name
-        ),
+        [
+            "The scheduler cannot place ",
+            &pod.metadata.name,
+            " and leaves it Pending: ",
+            &message,
+        ]
+        .concat(),
     );
 }
 
@@ -410,9 +432,9 @@ mod tests {
             ),
         ];
         for (total, per_node, want) in cases {
-            let per_node: Vec<Vec<String>> = per_node
+            let per_node: Vec<Vec<Cow<'static, str>>> = per_node
                 .iter()
-                .map(|r| r.iter().map(|s| s.to_string()).collect())
+                .map(|r| r.iter().map(|s| Cow::Owned(s.to_string())).collect())
                 .collect();
             assert_eq!(fit_error(*total, &per_node), *want);
         }
