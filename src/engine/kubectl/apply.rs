@@ -392,16 +392,7 @@ fn create_deployment(cluster: &mut Cluster, a: &Args) -> Output {
         .map(|img| Container {
             name: container_name_for(img),
             image: img.to_string(),
-            ports: port
-                .map(|p| {
-                    vec![ContainerPort {
-                        container_port: p,
-                        name: None,
-                        protocol: None,
-                        extra: Default::default(),
-                    }]
-                })
-                .unwrap_or_default(),
+            ports: container_ports(port),
             ..Default::default()
         })
         .collect();
@@ -431,16 +422,9 @@ fn create_deployment(cluster: &mut Cluster, a: &Args) -> Output {
         },
         status: DeploymentStatus::default(),
     };
-    let r = apply_object(
-        cluster,
-        d.into_object(),
-        "STDIN",
-        a.get("--namespace"),
-        Mode::Create,
-    );
-    match r {
+    match create_generated(cluster, d.into_object(), a.get("--namespace")) {
         Ok(line) => Output::ok(line + "\n"),
-        Err(e) => Output::err(e.replace("error when creating \"STDIN\": ", "")),
+        Err(o) => o,
     }
 }
 
@@ -495,16 +479,7 @@ pub fn run_pod(cluster: &mut Cluster, a: &Args) -> Output {
             containers: vec![Container {
                 name: name.clone(),
                 image: image.to_string(),
-                ports: port
-                    .map(|p| {
-                        vec![ContainerPort {
-                            container_port: p,
-                            name: None,
-                            protocol: None,
-                            extra: Default::default(),
-                        }]
-                    })
-                    .unwrap_or_default(),
+                ports: container_ports(port),
                 ..Default::default()
             }],
             restart_policy: Some(restart.to_string()),
@@ -513,16 +488,40 @@ pub fn run_pod(cluster: &mut Cluster, a: &Args) -> Output {
         },
         ..Default::default()
     };
-    match apply_object(
-        cluster,
-        pod.into_object(),
-        "STDIN",
-        a.get("--namespace"),
-        Mode::Create,
-    ) {
+    match create_generated(cluster, pod.into_object(), a.get("--namespace")) {
         Ok(line) => Output::ok(line + "\n"),
-        Err(e) => Output::err(e.replace("error when creating \"STDIN\": ", "")),
+        Err(o) => o,
     }
+}
+
+/// `kubectl create` of an object a generator wrote (`create deployment`, `run`,
+/// `expose`, ...): the line kubectl prints on success, or its error, worded without the
+/// source file a generated object does not have.
+pub fn create_generated(
+    cluster: &mut Cluster,
+    obj: Object,
+    ns_flag: Option<&str>,
+) -> Result<String, Output> {
+    apply_object(cluster, obj, "STDIN", ns_flag, Mode::Create)
+        .map_err(|e| Output::err(without_source(&e)))
+}
+
+/// An error of a create from stdin, as kubectl words it for a generated object.
+pub fn without_source(error: &str) -> String {
+    error.replace("error when creating \"STDIN\": ", "")
+}
+
+/// One container port, or none: `--port` of `create deployment` and `run`.
+fn container_ports(port: Option<i32>) -> Vec<ContainerPort> {
+    port.map(|p| {
+        vec![ContainerPort {
+            container_port: p,
+            name: None,
+            protocol: None,
+            extra: Default::default(),
+        }]
+    })
+    .unwrap_or_default()
 }
 
 fn create_namespace(cluster: &mut Cluster, a: &Args) -> Output {
@@ -536,9 +535,9 @@ fn create_namespace(cluster: &mut Cluster, a: &Args) -> Output {
         },
         ..Default::default()
     };
-    match apply_object(cluster, ns.into_object(), "STDIN", None, Mode::Create) {
+    match create_generated(cluster, ns.into_object(), None) {
         Ok(line) => Output::ok(line + "\n"),
-        Err(e) => Output::err(e.replace("error when creating \"STDIN\": ", "")),
+        Err(o) => o,
     }
 }
 

@@ -134,7 +134,7 @@ fn create(cluster: &mut Cluster, a: &Args, object: &Value) -> Output {
         a.get("--namespace"),
         Mode::Create,
     );
-    out.text = out.text.replace("error when creating \"STDIN\": ", "");
+    out.text = super::apply::without_source(&out.text);
     out
 }
 

@@ -351,25 +351,29 @@ pub fn get(cluster: &mut Cluster, a: &Args) -> Output {
             _ => everything.extend(objs),
         }
     }
+    // One object asked for by name prints as itself; anything else as a List.
+    let single = sel.groups.len() == 1 && sel.groups[0].1.len() == 1 && everything.len() == 1;
+    let api_value = || {
+        if single {
+            everything[0].to_api_value()
+        } else {
+            list_value(&everything)
+        }
+    };
     match format {
         "" | "wide" => out.text.push_str(&tables.join("\n")),
         "yaml" | "json" => {
-            let single = sel.groups.len() == 1 && sel.groups[0].1.len() == 1 && everything.len() == 1;
-            let v = if single { everything[0].to_api_value() } else { list_value(&everything) };
+            let v = api_value();
             if !everything.is_empty() || errors.is_empty() {
                 out.text.push_str(&if format == "yaml" { to_yaml(&v) } else { to_json(&v) });
             }
         }
         "jsonpath" | "custom-columns" => {
-            let single = sel.groups.len() == 1 && sel.groups[0].1.len() == 1 && everything.len() == 1;
             let printed = match &printer {
                 Some(Printer::JsonPath(_)) if everything.is_empty() && !errors.is_empty() => {
                     Ok(String::new())
                 }
-                Some(Printer::JsonPath(t)) => {
-                    let v = if single { everything[0].to_api_value() } else { list_value(&everything) };
-                    t.execute(&v)
-                }
+                Some(Printer::JsonPath(t)) => t.execute(&api_value()),
                 Some(Printer::Columns(columns)) if !everything.is_empty() => {
                     custom_columns(columns, &everything, a.bool("--no-headers"))
                 }

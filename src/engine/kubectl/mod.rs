@@ -158,7 +158,7 @@ fn run_only(cluster: &mut Cluster, line: &str, input: &Input, watch: Watch) -> (
     (out, Flow::Go)
 }
 
-/// How a command that waits lets time pass (`delete`, `drain`): controllers react at
+/// How a command that waits lets time pass (`delete`, `drain`, `wait`): controllers react at
 /// once, then the clock runs to each wake-up they asked for until `done` holds or
 /// `limit_ms` of simulated time passed. Each controller action goes through `watch`;
 /// where it says [`Flow::Halt`] the wait stops and says so.

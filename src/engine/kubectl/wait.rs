@@ -97,37 +97,33 @@ pub fn wait(cluster: &mut Cluster, a: &Args, watch: Watch) -> (Output, Flow) {
         let shown = info.map_or_else(|| kind.to_ascii_lowercase(), |k| k.qualified());
         let plural = info.map_or_else(|| kind.to_ascii_lowercase(), |k| k.plural.to_string());
         let start = cluster.now();
-        loop {
-            // The same object: a new one of the same name does not count.
-            let now = cluster
+        // The same object: a new one of the same name does not count.
+        let met = |c: &Cluster| {
+            let now = c
                 .store
                 .get_object(&kind, &tns, &name)
                 .filter(|o| o.meta().uid == uid)
                 .map(|o| o.to_api_value());
-            if condition.met(now.as_ref()) {
-                out.push(&format!("{shown}/{name} condition met"));
-                break;
-            }
-            let step = match cluster.next_timer() {
-                Some(t) if t.since(start) <= timeout_ms => t.since(cluster.now()).max(1),
-                _ => {
-                    // Nothing is due before the timeout, so nothing changes: the clock
-                    // runs out the wait, as kubectl's does.
-                    let left = timeout_ms.saturating_sub(cluster.now().since(start));
-                    if left > 0 && cluster.advance_watched(left, watch) == Flow::Halt {
-                        return (out, Flow::Halt);
-                    }
-                    out.push(&format!(
-                        "error: timed out waiting for the condition on {plural}/{name}"
-                    ));
-                    out.ok = false;
-                    return (out, Flow::Go);
-                }
-            };
-            if cluster.advance_watched(step, watch) == Flow::Halt {
-                return (out, Flow::Halt);
-            }
+            condition.met(now.as_ref())
+        };
+        if super::wait_until(cluster, timeout_ms, watch, met) == Flow::Halt {
+            return (out, Flow::Halt);
         }
+        if met(cluster) {
+            out.push(&format!("{shown}/{name} condition met"));
+            continue;
+        }
+        // Nothing is due before the timeout, so nothing changes: the clock runs out the
+        // wait, as kubectl's does.
+        let left = timeout_ms.saturating_sub(cluster.now().since(start));
+        if left > 0 && cluster.advance_watched(left, watch) == Flow::Halt {
+            return (out, Flow::Halt);
+        }
+        out.push(&format!(
+            "error: timed out waiting for the condition on {plural}/{name}"
+        ));
+        out.ok = false;
+        return (out, Flow::Go);
     }
     (out, Flow::Go)
 }

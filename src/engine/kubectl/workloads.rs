@@ -129,15 +129,9 @@ pub fn expose(cluster: &mut Cluster, a: &Args) -> Output {
         },
         status: ServiceStatus::default(),
     };
-    match super::apply::apply_object(
-        cluster,
-        svc.into_object(),
-        "STDIN",
-        Some(&ns),
-        super::apply::Mode::Create,
-    ) {
+    match super::apply::create_generated(cluster, svc.into_object(), Some(&ns)) {
         Ok(_) => Output::ok(format!("service/{svc_name} exposed\n")),
-        Err(e) => Output::err(e.replace("error when creating \"STDIN\": ", "")),
+        Err(o) => o,
     }
 }
 
@@ -198,17 +192,11 @@ pub fn autoscale(cluster: &mut Cluster, a: &Args) -> Output {
         },
         status: HpaStatus::default(),
     };
-    match super::apply::apply_object(
-        cluster,
-        hpa.into_object(),
-        "STDIN",
-        Some(&ns),
-        super::apply::Mode::Create,
-    ) {
+    match super::apply::create_generated(cluster, hpa.into_object(), Some(&ns)) {
         Ok(_) => Output::ok(format!(
             "horizontalpodautoscaler.autoscaling/{hname} autoscaled\n"
         )),
-        Err(e) => Output::err(e.replace("error when creating \"STDIN\": ", "")),
+        Err(o) => o,
     }
 }
 
