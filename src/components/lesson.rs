@@ -166,11 +166,16 @@ pub fn LessonPanel() -> impl IntoView {
         let id = event_target_value(&ev);
         start(ui, lessons, (!id.is_empty()).then_some(id.as_str()));
     };
+    // A teacher mid-demo, or a learner who knows the goals, gives the column to
+    // desired vs actual; the lesson goes on (goals are still checked) while folded.
+    let folded = move || ui.layout.with(|l| l.lesson_folded);
+    let toggle_fold = move |_| ui.layout.update(|l| l.lesson_folded = !l.lesson_folded);
     view! {
         <section
             class="panel lesson-panel"
             part="lesson"
             class:active=move || current_id.with(Option::is_some)
+            class:folded=folded
             aria-labelledby="lesson-title"
             data-testid="lesson-panel"
         >
@@ -210,8 +215,30 @@ pub fn LessonPanel() -> impl IntoView {
                             .collect_view()}
                     </select>
                 </label>
+                {move || {
+                    let l = current_id.get().as_deref().and_then(lesson_by_id)?;
+                    folded().then(|| {
+                        let met = lessons.progress.with(|p| p.of(&l.id).met.len());
+                        view! {
+                            <span class="muted small folded-goals" data-testid="lesson-folded-goals">
+                                {format!("{met}/{} goals", l.goals.len())}
+                            </span>
+                        }
+                    })
+                }}
+                <button
+                    class="small fold"
+                    data-testid="lesson-fold"
+                    aria-expanded=move || (!folded()).to_string()
+                    aria-controls="lesson-body"
+                    title=move || if folded() { "Show the lesson" } else { "Fold the lesson to its title: more room for desired vs actual" }
+                    on:click=toggle_fold
+                >
+                    <span aria-hidden="true">{move || if folded() { "▸" } else { "▾" }}</span>
+                    <span class="sr-only">{move || if folded() { "Show the lesson" } else { "Fold the lesson" }}</span>
+                </button>
             </header>
-            <div class="lesson-body">
+            <div class="lesson-body" id="lesson-body" hidden=folded>
                 {move || match current_id.get().as_deref().and_then(lesson_by_id) {
                     Some(l) => view! { <LessonBody lesson=l /> }.into_any(),
                     None => view! { <Sandbox /> }.into_any(),

@@ -33,6 +33,8 @@ pub struct Layout {
     pub editor_shown: bool,
     /// Panels a lesson hides (`cluster`, `desired`); empty in the sandbox.
     pub hidden: Vec<String>,
+    /// The lesson panel folded to its header, leaving the column to desired vs actual.
+    pub lesson_folded: bool,
 }
 
 impl Default for Layout {
@@ -44,6 +46,7 @@ impl Default for Layout {
             newest_first: true,
             editor_shown: true,
             hidden: Vec::new(),
+            lesson_folded: false,
         }
     }
 }

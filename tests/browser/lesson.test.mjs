@@ -35,6 +35,32 @@ export const tests = [
     await t.screenshot('lesson-sandbox');
   }),
 
+  test('folding the lesson gives its room to desired vs actual, and a reload keeps it folded', async (t) => {
+    await t.goto('/');
+    await t.waitForTestId('sandbox');
+    await t.waitForTestId('converged', { timeoutMs: 15_000 });
+    const desiredHeight = async () => (await t.byTestId('desired').boundingBox()).height;
+    const open = await desiredHeight();
+    assert.equal(await t.byTestId('lesson-fold').getAttribute('aria-expanded'), 'true');
+    await t.byTestId('lesson-fold').click();
+    assert.equal(await t.byTestId('lesson-fold').getAttribute('aria-expanded'), 'false');
+    assert.equal(await t.byTestId('sandbox').isVisible(), false, 'the folded panel hides its body');
+    const folded = await desiredHeight();
+    assert.ok(folded > open + 80, `desired vs actual grew from ${open} to ${folded} px`);
+    await t.page.reload();
+    await t.waitForTestId('converged', { timeoutMs: 15_000 });
+    assert.equal(await t.byTestId('lesson-fold').getAttribute('aria-expanded'), 'false', 'the fold survives a reload');
+    // A lesson goes on while folded: its goals count shows in the head.
+    await t.byTestId('lesson-select').selectOption('self-healing');
+    await t.page.waitForFunction(() => document.querySelector('[data-testid=lesson]')?.dataset.lesson === 'self-healing');
+    assert.match(await t.byTestId('lesson-folded-goals').innerText(), /^0\/3 goals$/);
+    await t.page.waitForTimeout(600);
+    await t.screenshot('lesson-folded');
+    await t.byTestId('lesson-fold').click();
+    await t.waitForTestId('goal');
+    assert.equal(await t.page.locator('[data-testid=lesson-folded-goals]').count(), 0);
+  }, { timeoutMs: 45_000 }),
+
   test('lesson 2, self-healing, completed by clicking and typing', async (t) => {
     await startLesson(t, 'self-healing');
     assert.match(await t.byTestId('lesson').innerText(), /Self-healing/);
