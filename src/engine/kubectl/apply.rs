@@ -1,6 +1,7 @@
 //! `kubectl apply`, `kubectl create -f`, `create deployment`, `create namespace`.
 
 use super::args::Args;
+use super::dryrun::{self, DryRun};
 use super::{check_flags, Input, Output};
 use crate::engine::cluster::Cluster;
 use crate::engine::diagnostic::Severity;
@@ -117,23 +118,27 @@ pub fn apply_text(
         return Output::err("error: no objects passed to apply");
     }
     for po in parsed.objects {
-        for d in parsed
-            .diagnostics
-            .iter()
-            .filter(|d| d.document == po.document)
-        {
-            match d.severity {
-                Severity::Warning => out.push(&format!("Warning: {}", d.message)),
-                Severity::Notice => out.push(&format!("Note: {}", d.message)),
-                Severity::Error => {}
-            }
-        }
+        out.text.push_str(&notes(&parsed.diagnostics, po.document));
         match apply_object(cluster, po.object, source, ns_flag, mode) {
             Ok(line) => out.push(&line),
             Err(e) => {
                 out.push(&e);
                 out.ok = false;
             }
+        }
+    }
+    out
+}
+
+/// The warnings and notes about one document, a line each, as they print before its
+/// result.
+fn notes(diagnostics: &[crate::engine::diagnostic::Diagnostic], document: usize) -> String {
+    let mut out = String::new();
+    for d in diagnostics.iter().filter(|d| d.document == document) {
+        match d.severity {
+            Severity::Warning => out.push_str(&format!("Warning: {}\n", d.message)),
+            Severity::Notice => out.push_str(&format!("Note: {}\n", d.message)),
+            Severity::Error => {}
         }
     }
     out
@@ -422,10 +427,13 @@ fn create_deployment(cluster: &mut Cluster, a: &Args) -> Output {
         },
         status: DeploymentStatus::default(),
     };
-    match create_generated(cluster, d.into_object(), a.get("--namespace")) {
-        Ok(line) => Output::ok(line + "\n"),
-        Err(o) => o,
-    }
+    create_generated(
+        cluster,
+        d.into_object().to_api_value(),
+        a,
+        a.get("--namespace"),
+        "created",
+    )
 }
 
 /// `kubectl run NAME --image=IMAGE`: one bare Pod, labelled `run=NAME` unless
@@ -434,7 +442,14 @@ pub fn run_pod(cluster: &mut Cluster, a: &Args) -> Output {
     if let Err(o) = check_flags(
         a,
         "run",
-        &["--image", "--port", "--labels", "--restart", "--namespace"],
+        &[
+            "--image",
+            "--port",
+            "--labels",
+            "--restart",
+            "--namespace",
+            "--output",
+        ],
     ) {
         return o;
     }
@@ -488,22 +503,84 @@ pub fn run_pod(cluster: &mut Cluster, a: &Args) -> Output {
         },
         ..Default::default()
     };
-    match create_generated(cluster, pod.into_object(), a.get("--namespace")) {
-        Ok(line) => Output::ok(line + "\n"),
-        Err(o) => o,
-    }
+    create_generated(
+        cluster,
+        pod.into_object().to_api_value(),
+        a,
+        a.get("--namespace"),
+        "created",
+    )
 }
 
 /// `kubectl create` of an object a generator wrote (`create deployment`, `run`,
-/// `expose`, ...): the line kubectl prints on success, or its error, worded without the
-/// source file a generated object does not have.
+/// `expose`, ...), printing `KIND/NAME VERB` (`created`, `exposed`), or the object in
+/// `-o`'s format: as the client built it with `--dry-run=client` (nothing is sent), as
+/// the API server stored it otherwise. Errors are worded without the source file a
+/// generated object does not have. `ns_flag` is the namespace the command targets.
 pub fn create_generated(
     cluster: &mut Cluster,
-    obj: Object,
+    object: serde_json::Value,
+    a: &Args,
     ns_flag: Option<&str>,
-) -> Result<String, Output> {
-    apply_object(cluster, obj, "STDIN", ns_flag, Mode::Create)
-        .map_err(|e| Output::err(without_source(&e)))
+    verb: &str,
+) -> Output {
+    let format = a.get("--output");
+    // kubectl picks its printer before it sends anything: a bad -o creates nothing.
+    if let Some(Err(o)) = format.map(dryrun::check_format) {
+        return o;
+    }
+    if matches!(DryRun::of(a), Ok((DryRun::Client, _))) {
+        let mut v = dryrun::client_value(object);
+        let namespaced = v["kind"]
+            .as_str()
+            .and_then(crate::engine::object::kind_info)
+            .is_none_or(|k| k.namespaced);
+        // The client writes a namespace only when told one (`-n`), as kubectl does.
+        if let Some(meta) = v["metadata"].as_object_mut() {
+            meta.remove("namespace");
+            if let (Some(ns), true) = (a.get("--namespace"), namespaced) {
+                meta.insert("namespace".into(), ns.into());
+            }
+        }
+        return match format {
+            Some(f) => dryrun::print_object(&v, f),
+            None => Output::ok(format!("{} {verb}\n", dryrun::display_name(&v))),
+        };
+    }
+    let parsed = parse_manifests(&object.to_string());
+    let Some(po) = parsed.objects.into_iter().next() else {
+        let why = parsed
+            .diagnostics
+            .first()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        return Output::err(format!("error: {why}"));
+    };
+    let notes = notes(&parsed.diagnostics, po.document);
+    match apply_object(cluster, po.object, "STDIN", ns_flag, Mode::Create) {
+        Err(e) => Output::err(notes + &without_source(&e)),
+        Ok(line) => {
+            let Some(f) = format else {
+                let (done, _) = line.rsplit_once(' ').unwrap_or((&line, ""));
+                return Output::ok(format!("{notes}{done} {verb}\n"));
+            };
+            // Where apply_object put it: the flag's namespace, else `default`.
+            let kind = object["kind"].as_str().unwrap_or_default();
+            let name = object
+                .pointer("/metadata/name")
+                .and_then(|n| n.as_str())
+                .unwrap_or_default();
+            let ns = match crate::engine::object::kind_info(kind) {
+                Some(k) if !k.namespaced => "",
+                _ => ns_flag.unwrap_or("default"),
+            };
+            let stored = cluster.store.get_object(kind, ns, name);
+            match stored {
+                Some(o) => dryrun::print_object(&o.to_api_value(), f),
+                None => Output::ok(line + "\n"),
+            }
+        }
+    }
 }
 
 /// An error of a create from stdin, as kubectl words it for a generated object.
@@ -535,10 +612,7 @@ fn create_namespace(cluster: &mut Cluster, a: &Args) -> Output {
         },
         ..Default::default()
     };
-    match create_generated(cluster, ns.into_object(), None) {
-        Ok(line) => Output::ok(line + "\n"),
-        Err(o) => o,
-    }
+    create_generated(cluster, ns.into_object().to_api_value(), a, None, "created")
 }
 
 #[cfg(test)]

@@ -148,7 +148,8 @@ impl Args {
                     || key == "--label-columns";
                 let value = match (inline, takes_value) {
                     (Some(v), _) => v,
-                    (None, true) if key == "--wait" || key == "--dry-run" => "true".into(),
+                    (None, true) if key == "--wait" => "true".into(),
+                    (None, true) if key == "--dry-run" => super::dryrun::BARE.into(),
                     (None, true) => {
                         i += 1;
                         words.get(i).cloned().ok_or_else(|| {

@@ -1,7 +1,6 @@
 //! `kubectl create configmap|secret generic|service TYPE`: the objects kubectl's
 //! generators write, created as `kubectl create -f` would create them.
 
-use super::apply::{apply_text, Mode};
 use super::args::Args;
 use super::{check_flags, Output};
 use crate::engine::cluster::Cluster;
@@ -9,7 +8,11 @@ use serde_json::{json, Map, Value};
 
 /// `kubectl create configmap NAME --from-literal=k=v...`.
 pub fn configmap(cluster: &mut Cluster, a: &Args) -> Output {
-    if let Err(o) = check_flags(a, "create configmap", &["--from-literal", "--namespace"]) {
+    if let Err(o) = check_flags(
+        a,
+        "create configmap",
+        &["--from-literal", "--namespace", "--output"],
+    ) {
         return o;
     }
     let Some(name) = a.positional.get(1) else {
@@ -23,7 +26,7 @@ pub fn configmap(cluster: &mut Cluster, a: &Args) -> Output {
     if !data.is_empty() {
         cm["data"] = Value::Object(data);
     }
-    create(cluster, a, &cm)
+    create(cluster, a, cm)
 }
 
 /// `kubectl create secret generic NAME --from-literal=k=v...` (values base64-encoded).
@@ -31,7 +34,7 @@ pub fn secret(cluster: &mut Cluster, a: &Args) -> Output {
     if let Err(o) = check_flags(
         a,
         "create secret generic",
-        &["--from-literal", "--namespace", "--type"],
+        &["--from-literal", "--namespace", "--type", "--output"],
     ) {
         return o;
     }
@@ -56,16 +59,16 @@ pub fn secret(cluster: &mut Cluster, a: &Args) -> Output {
     if let Some(t) = a.get("--type") {
         secret["type"] = Value::String(t.to_string());
     }
-    create(cluster, a, &secret)
+    create(cluster, a, secret)
 }
 
 /// `kubectl create service clusterip|nodeport|loadbalancer NAME --tcp=PORT:TARGET...`:
-/// selector and label `app: NAME`, ports named `PORT-TARGET`.
+/// selector and label `app: NAME`, ports named after their spec (`PORT-TARGET`).
 pub fn service(cluster: &mut Cluster, a: &Args) -> Output {
     if let Err(o) = check_flags(
         a,
         "create service",
-        &["--tcp", "--node-port", "--namespace"],
+        &["--tcp", "--node-port", "--namespace", "--output"],
     ) {
         return o;
     }
@@ -91,8 +94,9 @@ pub fn service(cluster: &mut Cluster, a: &Args) -> Output {
         let (Ok(p), Ok(t)) = (port.parse::<u16>(), target.parse::<u16>()) else {
             return Output::err(format!("error: invalid port spec: {spec}"));
         };
+        // kubectl names the port after the spec as typed: `80:8080` -> `80-8080`, `443` -> `443`.
         let mut entry =
-            json!({"name": format!("{p}-{t}"), "port": p, "protocol": "TCP", "targetPort": t});
+            json!({"name": spec.replace(':', "-"), "port": p, "protocol": "TCP", "targetPort": t});
         if let (Some(np), "NodePort") = (node_port, type_) {
             entry["nodePort"] = json!(np);
         }
@@ -107,7 +111,7 @@ pub fn service(cluster: &mut Cluster, a: &Args) -> Output {
         "metadata": {"name": name, "labels": {"app": name}},
         "spec": {"ports": ports, "selector": {"app": name}, "type": type_}
     });
-    create(cluster, a, &svc)
+    create(cluster, a, svc)
 }
 
 /// `--from-literal=key=value` pairs as a data map.
@@ -126,16 +130,8 @@ fn literals(a: &Args, encode: impl Fn(&str) -> Value) -> Result<Map<String, Valu
     Ok(data)
 }
 
-fn create(cluster: &mut Cluster, a: &Args, object: &Value) -> Output {
-    let mut out = apply_text(
-        cluster,
-        &object.to_string(),
-        "STDIN",
-        a.get("--namespace"),
-        Mode::Create,
-    );
-    out.text = super::apply::without_source(&out.text);
-    out
+fn create(cluster: &mut Cluster, a: &Args, object: Value) -> Output {
+    super::apply::create_generated(cluster, object, a, a.get("--namespace"), "created")
 }
 
 /// Standard base64 with padding, as Secret data is stored.

@@ -5,6 +5,7 @@
 pub mod apply;
 pub mod args;
 pub mod describe;
+pub mod dryrun;
 pub mod fields;
 pub mod generate;
 pub mod get;
@@ -19,6 +20,7 @@ pub mod workloads;
 use super::cluster::{Cluster, Flow, Watch};
 use super::object::{KindInfo, KINDS};
 use args::Args;
+use dryrun::DryRun;
 
 /// What a command printed, in order, and whether it succeeded.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -127,27 +129,83 @@ fn run_only(cluster: &mut Cluster, line: &str, input: &Input, watch: Watch) -> (
         Ok(a) => a,
         Err(e) => return (Output::err(e), Flow::Go),
     };
+    let (dry, warning) = match dry_run(cmd, &a) {
+        Ok(d) => d,
+        Err(o) => return (o, Flow::Go),
+    };
+    if dry == DryRun::None {
+        let (mut out, flow) = dispatch(cluster, cmd, &a, input, watch);
+        if let Some(w) = warning {
+            out.text = format!("{w}\n{}", out.text);
+        }
+        return (out, flow);
+    }
+    // A dry run is the same command on a copy that is then dropped: the same checks,
+    // defaults and errors, and nothing happens to the cluster or on its timeline.
+    let mut scratch = cluster.clone();
+    let (out, _) = dispatch(&mut scratch, cmd, &a, input, &mut |_, _| Flow::Go);
+    let text = dry.mark(&out.text);
+    let text = match warning {
+        Some(w) => format!("{w}\n{text}"),
+        None => text,
+    };
+    (Output { text, ok: out.ok }, Flow::Go)
+}
+
+/// The commands (and `rollout` subcommands) that take `--dry-run`, as kubectl 1.32.
+fn dry_run(cmd: &str, a: &Args) -> Result<(DryRun, Option<&'static str>), Output> {
+    if a.get("--dry-run").is_none() {
+        return Ok((DryRun::None, None));
+    }
+    let writes = match cmd {
+        "apply" | "create" | "run" | "delete" | "scale" | "label" | "annotate" | "patch"
+        | "set" | "expose" | "autoscale" | "cordon" | "uncordon" | "drain" => true,
+        "rollout" => matches!(
+            a.positional.first().map(String::as_str),
+            Some("undo" | "restart" | "pause" | "resume")
+        ),
+        _ => false,
+    };
+    if !writes {
+        let name = match (cmd, a.positional.first()) {
+            ("rollout", Some(sub)) => format!("rollout {sub}"),
+            _ => cmd.to_string(),
+        };
+        return Err(Output::err(format!(
+            "Error: unknown flag: --dry-run\nSee 'kubectl {name} --help' for usage."
+        )));
+    }
+    DryRun::of(a)
+}
+
+fn dispatch(
+    cluster: &mut Cluster,
+    cmd: &str,
+    a: &Args,
+    input: &Input,
+    watch: Watch,
+) -> (Output, Flow) {
     // The commands that wait let time pass, watched; the others run no controller.
-    let out = match cmd.as_str() {
-        "delete" => return mutate::delete(cluster, &a, input, watch),
-        "rollout" => return rollout::rollout(cluster, &a, watch),
-        "drain" => return workloads::drain(cluster, &a, watch),
-        "wait" => return wait::wait(cluster, &a, watch),
-        "apply" => apply::apply(cluster, &a, input, false),
-        "create" => apply::create(cluster, &a, input),
-        "get" => get::get(cluster, &a),
-        "describe" => get::describe(cluster, &a),
-        "scale" => mutate::scale(cluster, &a),
-        "label" => mutate::label(cluster, &a),
-        "annotate" => mutate::annotate(cluster, &a),
-        "patch" => patch::patch(cluster, &a),
-        "set" => rollout::set(cluster, &a),
-        "expose" => workloads::expose(cluster, &a),
-        "autoscale" => workloads::autoscale(cluster, &a),
-        "cordon" => mutate::cordon(cluster, &a, true),
-        "uncordon" => mutate::cordon(cluster, &a, false),
-        "run" => apply::run_pod(cluster, &a),
-        "api-resources" => api_resources(&a),
+    let out = match cmd {
+        "delete" => return mutate::delete(cluster, a, input, watch),
+        "rollout" => return rollout::rollout(cluster, a, watch),
+        "drain" => return workloads::drain(cluster, a, watch),
+        "wait" => return wait::wait(cluster, a, watch),
+        "apply" => apply::apply(cluster, a, input, false),
+        "create" => apply::create(cluster, a, input),
+        "get" => get::get(cluster, a),
+        "describe" => get::describe(cluster, a),
+        "scale" => mutate::scale(cluster, a),
+        "label" => mutate::label(cluster, a),
+        "annotate" => mutate::annotate(cluster, a),
+        "patch" => patch::patch(cluster, a),
+        "set" => rollout::set(cluster, a),
+        "expose" => workloads::expose(cluster, a),
+        "autoscale" => workloads::autoscale(cluster, a),
+        "cordon" => mutate::cordon(cluster, a, true),
+        "uncordon" => mutate::cordon(cluster, a, false),
+        "run" => apply::run_pod(cluster, a),
+        "api-resources" => api_resources(a),
         "logs" | "exec" | "attach" | "port-forward" | "cp" | "debug" | "top" | "proxy" => {
             no_containers(cmd)
         }
@@ -245,9 +303,10 @@ pub fn namespace(a: &Args) -> String {
 
 /// kubectl's error for a flag a command does not take.
 pub fn check_flags(a: &Args, cmd: &str, known: &[&str]) -> Result<(), Output> {
-    match a.unknown(known) {
+    // `--dry-run` is read once for every command that writes, before it runs.
+    match a.unknown(known).filter(|f| *f != "--dry-run") {
         Some(f) => Err(Output::err(format!(
-            "error: unknown flag: {f}\nSee 'kubectl {cmd} --help' for usage."
+            "Error: unknown flag: {f}\nSee 'kubectl {cmd} --help' for usage."
         ))),
         None => Ok(()),
     }

@@ -43,6 +43,7 @@ pub fn expose(cluster: &mut Cluster, a: &Args) -> Output {
             "--namespace",
             "--protocol",
             "--selector",
+            "--output",
         ],
     ) {
         return o;
@@ -117,7 +118,8 @@ pub fn expose(cluster: &mut Cluster, a: &Args) -> Output {
             ..Default::default()
         },
         spec: ServiceSpec {
-            type_: Some(type_.into()),
+            // Only a --type is written; the API server defaults the rest to ClusterIP.
+            type_: a.get("--type").map(Into::into),
             selector,
             ports: vec![ServicePort {
                 port,
@@ -129,10 +131,13 @@ pub fn expose(cluster: &mut Cluster, a: &Args) -> Output {
         },
         status: ServiceStatus::default(),
     };
-    match super::apply::create_generated(cluster, svc.into_object(), Some(&ns)) {
-        Ok(_) => Output::ok(format!("service/{svc_name} exposed\n")),
-        Err(o) => o,
-    }
+    super::apply::create_generated(
+        cluster,
+        svc.into_object().to_api_value(),
+        a,
+        Some(&ns),
+        "exposed",
+    )
 }
 
 /// `kubectl autoscale deployment NAME --min=N --max=M --cpu-percent=P`.
@@ -140,7 +145,14 @@ pub fn autoscale(cluster: &mut Cluster, a: &Args) -> Output {
     if let Err(o) = check_flags(
         a,
         "autoscale",
-        &["--min", "--max", "--cpu-percent", "--name", "--namespace"],
+        &[
+            "--min",
+            "--max",
+            "--cpu-percent",
+            "--name",
+            "--namespace",
+            "--output",
+        ],
     ) {
         return o;
     }
@@ -192,12 +204,13 @@ pub fn autoscale(cluster: &mut Cluster, a: &Args) -> Output {
         },
         status: HpaStatus::default(),
     };
-    match super::apply::create_generated(cluster, hpa.into_object(), Some(&ns)) {
-        Ok(_) => Output::ok(format!(
-            "horizontalpodautoscaler.autoscaling/{hname} autoscaled\n"
-        )),
-        Err(o) => o,
-    }
+    super::apply::create_generated(
+        cluster,
+        hpa.into_object().to_api_value(),
+        a,
+        Some(&ns),
+        "autoscaled",
+    )
 }
 
 /// `kubectl drain NODE`: cordon, then evict every pod and wait until they are gone.
