@@ -29,6 +29,7 @@ pub fn split(line: &str) -> Result<Vec<String>, String> {
                     in_word = true;
                 }
             }
+            (None, '|' | '>' | '<' | ';' | '&') => return Err(no_shell(c)),
             (None, c) if c.is_whitespace() => {
                 if in_word {
                     words.push(std::mem::take(&mut cur));
@@ -48,6 +49,18 @@ pub fn split(line: &str) -> Result<Vec<String>, String> {
         words.push(cur);
     }
     Ok(words)
+}
+
+/// Lines run without a shell: an unquoted shell operator is refused, saying what does
+/// the same job here, rather than read as an argument.
+fn no_shell(op: char) -> String {
+    let what = match op {
+        '|' => "a pipe (\"|\") is not available; kubectl filters and shapes its own output with -l, --field-selector, --sort-by, -o jsonpath=... and -o custom-columns=...",
+        '>' => "redirection (\">\") is not available, and the playground's one file is the editor: copy -o yaml output there, then Apply",
+        '<' => "input redirection (\"<\") is not available; give a manifest with a heredoc (kubectl apply -f - <<EOF) or the editor",
+        _ => "one command per line: \";\" and \"&\" are not available",
+    };
+    format!("kubectl runs here without a shell: {what} (quote the character to pass it to kubectl)")
 }
 
 /// Flags that take a value.
@@ -215,6 +228,27 @@ impl Args {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shell_operators_are_refused_unless_quoted() {
+        for line in [
+            "get pods | grep web",
+            "get deploy web -o yaml > web.yaml",
+            "apply -f - < web.yaml",
+            "get pods; get svc",
+            "get pods && get svc",
+        ] {
+            let e = split(line).unwrap_err();
+            assert!(
+                e.starts_with("kubectl runs here without a shell"),
+                "{line}: {e}"
+            );
+        }
+        assert_eq!(
+            split("get pods -o jsonpath='{.items[?(@.x>1)]}'").unwrap()[3],
+            "jsonpath={.items[?(@.x>1)]}"
+        );
+    }
 
     #[test]
     fn splits_like_a_shell() {
