@@ -50,15 +50,19 @@ pub fn Editor() -> impl IntoView {
         })
         .forget();
     };
-    // The preview compares with the live cluster, so it follows the cluster too.
+    // The preview compares with the live cluster, so it follows the cluster too, and
+    // text put in from outside (a reset, a console output) is checked like typing.
     Effect::new(move |first: Option<()>| {
         ui.rv.get();
+        ui.editor_reset.get();
         if first.is_some() {
             schedule();
         }
     });
 
     let apply = move || {
+        // Applying keeps whatever the editor holds, a console output included.
+        ui.editor_replaced.set(None);
         let out = ui.sim.apply(&text.get_untracked());
         output.set(Some(out));
         check();
@@ -254,6 +258,24 @@ pub fn Editor() -> impl IntoView {
                     }
                 </For>
             </div>
+            {move || {
+                ui.editor_replaced
+                    .get()
+                    .map(|(_, command)| {
+                        view! {
+                            <div class="replaced" role="status" data-testid="editor-replaced">
+                                <span>"Replaced with the output of "<code>{command}</code></span>
+                                <span class="spacer"></span>
+                                <button class="small" data-testid="editor-undo-replace" on:click=move |_| ui.undo_editor_replace()>
+                                    "Undo"
+                                </button>
+                                <button class="small" title="Keep this text" aria-label="Keep this text" on:click=move |_| ui.editor_replaced.set(None)>
+                                    "Keep"
+                                </button>
+                            </div>
+                        }
+                    })
+            }}
             <div class="apply-bar" hidden=readonly>
                 <button
                     class="primary"

@@ -76,6 +76,9 @@ pub struct Ui {
     /// Bumped when the editor text is replaced from outside (reset), so the textarea
     /// takes it; typing does not bump it, so the caret never jumps.
     pub editor_reset: RwSignal<u64>,
+    /// The editor's text before a console output replaced it, and the command that
+    /// printed that output: kept until the learner keeps or undoes the change.
+    pub editor_replaced: RwSignal<Option<(String, String)>>,
     /// The object shown in the Inspect tab.
     pub selected: RwSignal<Option<Selected>>,
     /// Whether simulated time runs.
@@ -122,6 +125,31 @@ impl Ui {
             .flatten()
     }
 
+    /// Puts a manifest the console printed (`-o yaml`) in the editor, showing the editor,
+    /// and keeps the text it replaces for [`Ui::undo_editor_replace`].
+    pub fn open_in_editor(&self, manifest: &str, command: &str) {
+        let previous = self.editor_text.get_untracked();
+        // A second replacement keeps the learner's own text, not the first output.
+        let previous = self
+            .editor_replaced
+            .get_untracked()
+            .map_or(previous, |(p, _)| p);
+        self.editor_replaced
+            .set(Some((previous, command.to_string())));
+        self.editor_text.set(manifest.to_string());
+        self.editor_reset.update(|n| *n += 1);
+        self.layout.update(|l| l.editor_shown = true);
+    }
+
+    /// Brings back the editor text a console output replaced.
+    pub fn undo_editor_replace(&self) {
+        if let Some((previous, _)) = self.editor_replaced.get_untracked() {
+            self.editor_text.set(previous);
+            self.editor_reset.update(|n| *n += 1);
+        }
+        self.editor_replaced.set(None);
+    }
+
     /// Whether this playground is a widget embedded in another page.
     pub fn embedded(&self) -> bool {
         self.config.with_value(|c| c.embedded)
@@ -148,6 +176,7 @@ impl Ui {
         self.sim.replace(log);
         self.editor_text.set(editor.to_string());
         self.editor_reset.update(|n| *n += 1);
+        self.editor_replaced.set(None);
         self.selected.set(None);
         self.traffic.set(BTreeMap::new());
     }
@@ -163,6 +192,7 @@ impl Ui {
         self.sim.console.set(ConsoleState::default());
         self.editor_text.set(manifest);
         self.editor_reset.update(|n| *n += 1);
+        self.editor_replaced.set(None);
         self.selected.set(None);
         self.traffic.set(BTreeMap::new());
     }
@@ -244,6 +274,7 @@ pub fn start(config: AppConfig, problems: Vec<String>) -> Ui {
         workloads,
         editor_text: RwSignal::new(saved.editor.unwrap_or_else(|| config.manifest.clone())),
         editor_reset: RwSignal::new(0),
+        editor_replaced: RwSignal::new(None),
         selected: RwSignal::new(None),
         playing: RwSignal::new(true),
         layout: RwSignal::new(layout),

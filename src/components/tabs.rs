@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::engine::kubectl::describe::describe;
 use crate::engine::kubectl::get::to_yaml;
 
-use super::view::{cause_rows, event_rows};
+use super::view::{cause_rows, event_rows, is_manifest};
 use super::Ui;
 
 /// Rows the event and causes logs draw at most (the newest).
@@ -103,6 +103,8 @@ fn Console() -> impl IntoView {
     let cursor = RwSignal::new(None::<usize>);
     let log = NodeRef::<leptos::html::Div>::new();
     let field = NodeRef::<leptos::html::Input>::new();
+    // A manifest printed here can go to the editor, where there is one to edit.
+    let can_edit = ui.config.with_value(|c| !c.readonly && c.shows("editor"));
     let scroll_down = move || {
         if let Some(el) = log.get_untracked() {
             el.set_scroll_top(el.scroll_height());
@@ -180,6 +182,19 @@ fn Console() -> impl IntoView {
                             <span class="at muted" data-testid="console-at">{e.at.clone()}</span>
                         </div>
                         {(!e.output.is_empty()).then(|| view! { <pre class="out" data-testid="console-out">{e.output.clone()}</pre> })}
+                        {(can_edit && e.ok && is_manifest(&e.output)).then(|| {
+                            let (text, command) = (e.output.clone(), e.command.clone());
+                            view! {
+                                <button
+                                    class="small to-editor"
+                                    data-testid="console-to-editor"
+                                    title="Replace the editor's text with this manifest (Undo brings yours back)"
+                                    on:click=move |_| ui.open_in_editor(&text, &command)
+                                >
+                                    "Open in editor"
+                                </button>
+                            }
+                        })}
                     </div>
                 </For>
             </div>

@@ -1283,8 +1283,46 @@ spec:
 /// The seed of the first cluster, fixed so every newcomer sees the same pod names.
 pub const STARTER_SEED: u64 = 42;
 
+/// Whether a console output is a manifest the editor can take (`-o yaml`, `-o json`,
+/// a dry run's object): it starts as kubectl prints objects and reads as objects with
+/// no error.
+pub fn is_manifest(output: &str) -> bool {
+    let t = output.trim_start();
+    (t.starts_with("apiVersion:") || t.starts_with('{')) && {
+        let parsed = parse_manifests(output);
+        !parsed.objects.is_empty()
+            && parsed
+                .diagnostics
+                .iter()
+                .all(|d| d.severity != Severity::Error)
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn manifests_are_told_from_other_output() {
+        let mut c = Cluster::new(1);
+        let out = |c: &mut Cluster, line: &str| {
+            crate::engine::kubectl::run(c, line, &crate::engine::kubectl::Input::none()).text
+        };
+        for line in [
+            "kubectl create deployment web --image=nginx --dry-run=client -o yaml",
+            "kubectl create deployment web --image=nginx --dry-run=client -o json",
+            "kubectl get nodes -o yaml",
+        ] {
+            assert!(is_manifest(&out(&mut c, line)), "{line}");
+        }
+        for line in [
+            "kubectl get nodes",
+            "kubectl create deployment web --image=nginx --dry-run=client",
+            "kubectl create deployment web --image=nginx --dry-run=client -o name",
+        ] {
+            assert!(!is_manifest(&out(&mut c, line)), "{line}");
+        }
+        assert!(!is_manifest("apiVersion: v1\nkind: Pod\nmetadata: [\n"));
+    }
+
     use super::*;
     use crate::engine::kubectl::apply::{apply_text, Mode};
 

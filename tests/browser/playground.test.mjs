@@ -172,6 +172,33 @@ export const tests = [
     await t.page.waitForFunction(() => /node-1\s+Ready/.test(document.querySelector('[data-testid=console-output]').innerText));
   }),
 
+  test('a dry run prints a manifest the editor takes, and Undo brings the learner\'s text back', async (t) => {
+    await openConverged(t);
+    const mine = await editorText(t);
+    const input = t.byTestId('console-input');
+    await input.fill('kubectl create deployment api --image=nginx:1.27 --replicas=2 --dry-run=client -o yaml');
+    await input.press('Enter');
+    await t.page.waitForFunction(() => /creationTimestamp: null/.test(document.querySelector('[data-testid=console-output]').innerText));
+    // Nothing was created: a client dry run only prints.
+    assert.equal(await t.page.locator('[data-testid=pod]').count(), 3);
+    await t.byTestId('console-to-editor').click();
+    assert.match(await editorText(t), /^apiVersion: apps\/v1\nkind: Deployment\n/);
+    assert.match(await editorText(t), /name: api/);
+    assert.match(await t.byTestId('editor-replaced').innerText(), /--dry-run=client -o yaml/);
+    await t.byTestId('editor-undo-replace').click();
+    assert.equal(await editorText(t), mine, 'Undo restores the text exactly');
+    assert.equal(await t.page.locator('[data-testid=editor-replaced]').count(), 0);
+    // Taken again and applied: the generated manifest runs as it is.
+    await t.byTestId('console-to-editor').click();
+    // The preview follows text put in from outside, as it follows typing.
+    await t.page.waitForFunction(() => /deployment\.apps\/api\s*will be created/.test(document.querySelector('[data-testid=apply-diff]').innerText));
+    await t.screenshot('dry-run-to-editor');
+    await t.byTestId('apply').click();
+    await t.page.waitForFunction(() => /deployment\.apps\/api created/.test(document.querySelector('[data-testid=apply-output]')?.innerText ?? ''));
+    assert.equal(await t.page.locator('[data-testid=editor-replaced]').count(), 0, 'Apply keeps the new text');
+    await waitForRunningPods(t, 5);
+  }, { timeoutMs: 40_000 }),
+
   test('a reload finds the editor text and the cluster as they were', async (t) => {
     await openConverged(t);
     await setSpeed(t, 5);
