@@ -11,6 +11,7 @@ use super::print::{
     join_host_port, node_roles, scalar, secret_keys, selector_string, service_cluster_ips,
     service_type, TabConfig,
 };
+use crate::engine::controllers::endpointslice::LABEL_SERVICE_NAME;
 use crate::engine::kinds::{
     Condition, Container, ContainerState, ContainerStatus, Deployment, EndpointSlice, Endpoints,
     Event, HorizontalPodAutoscaler, Namespace, Node, Pod, PodTemplateSpec, Probe, ReplicaSet,
@@ -1316,7 +1317,12 @@ fn describe_service(svc: &Service, store: &Store, now: SimTime) -> String {
             .collect();
         w!(o, L0, "LoadBalancer Ingress:\t{}\n", list.join(", "));
     }
-    let endpoints = store.get::<Endpoints>(&m.namespace, &m.name);
+    // kubectl 1.32 lists the Service's EndpointSlices by label (whoever manages them),
+    // in the order the API server returns them: by name.
+    let slices: Vec<&EndpointSlice> = store
+        .list_in::<EndpointSlice>(&m.namespace)
+        .filter(|s| s.metadata.labels.get(LABEL_SERVICE_NAME) == Some(&m.name))
+        .collect();
     for p in &svc.spec.ports {
         let name = p
             .name
@@ -1337,7 +1343,7 @@ fn describe_service(svc: &Service, store: &Store, now: SimTime) -> String {
             o,
             L0,
             "Endpoints:\t{}\n",
-            service_endpoints(endpoints, p.name.as_deref().unwrap_or(""))
+            format_endpoint_slices(&slices, p.name.as_deref().unwrap_or(""))
         );
     }
     w!(
@@ -1367,44 +1373,47 @@ fn describe_service(svc: &Service, store: &Store, now: SimTime) -> String {
     o.0
 }
 
-/// The `Endpoints:` line of `describe svc` for one port: ready addresses with that port,
-/// three at most then ` + N more...`. kubectl reads EndpointSlices; each Endpoints
-/// subset stands in for one slice. No Endpoints object gives `<none>`, one without ready
-/// addresses an empty line, as with a selector that matches no ready pod.
-fn service_endpoints(endpoints: Option<&Endpoints>, port_name: &str) -> String {
-    let Some(ep) = endpoints else {
+/// The `Endpoints:` line of `describe svc` for one port (`formatEndpointSlices`): the
+/// ready addresses of the Service's slices with that port, three at most then
+/// ` + N more...`. No slice gives `<none>`; slices without ready endpoints (the
+/// placeholder of a Service that selects no ready pod) an empty line. A slice without
+/// ports (headless) lists bare addresses. An endpoint with no `ready` condition counts as
+/// ready, as the API says consumers should read "unknown".
+fn format_endpoint_slices(slices: &[&EndpointSlice], port_name: &str) -> String {
+    if slices.is_empty() {
         return "<none>".to_string();
-    };
+    }
     const MAX: usize = 3;
     let (mut list, mut more, mut count) = (Vec::new(), false, 0usize);
-    for ss in &ep.subsets {
-        let all = ss
-            .addresses
-            .iter()
-            .map(|a| (a, true))
-            .chain(ss.not_ready_addresses.iter().map(|a| (a, false)));
-        let ports: Vec<Option<i32>> = if ss.ports.is_empty() {
+    for slice in slices {
+        let ports: Vec<Option<i32>> = if slice.ports.is_empty() {
             vec![None]
         } else {
-            ss.ports
+            slice
+                .ports
                 .iter()
                 .filter(|p| p.name.as_deref().unwrap_or("") == port_name)
-                .map(|p| Some(p.port))
+                // kubectl dereferences the number; a hand-written slice may lack one,
+                // and then the bare address is listed rather than failing.
+                .map(|p| p.port)
                 .collect()
         };
         for port in ports {
-            for (addr, ready) in all.clone() {
+            for ep in &slice.endpoints {
                 // kubectl marks "more" before it skips a not-ready endpoint.
                 if list.len() == MAX {
                     more = true;
                 }
-                if !ready {
+                if ep.conditions.ready == Some(false) {
                     continue;
                 }
+                let Some(addr) = ep.addresses.first() else {
+                    continue;
+                };
                 if !more {
                     list.push(match port {
-                        Some(p) => join_host_port(&addr.ip, &p.to_string()),
-                        None => addr.ip.clone(),
+                        Some(p) => join_host_port(addr, &p.to_string()),
+                        None => addr.clone(),
                     });
                 }
                 count += 1;
@@ -2833,22 +2842,19 @@ Events:
             },
             ..Default::default()
         };
-        let addr = |ip: &str| EndpointAddress {
-            ip: ip.into(),
-            ..Default::default()
-        };
         let mut store = Store::default();
-        store.put(Endpoints {
-            metadata: meta("web", 0),
-            subsets: vec![EndpointSubset {
-                addresses: vec![addr("10.244.1.5"), addr("10.244.2.6")],
-                not_ready_addresses: vec![addr("10.244.3.7")],
-                ports: vec![EndpointPort {
-                    port: 8080,
-                    ..Default::default()
-                }],
-            }],
-        });
+        // Before any slice exists, kubectl says `<none>`.
+        let got = describe(
+            &Object::Service(svc.clone()),
+            &store,
+            SimTime::from_secs(60),
+        );
+        assert!(
+            got.contains("\nEndpoints:                <none>\n"),
+            "{got}"
+        );
+        // Two ready endpoints and one that is not: only the ready ones are listed.
+        store.put(web_slice());
         let got = describe(&Object::Service(svc), &store, SimTime::from_secs(60));
         let want = "\
 Name:                     web
@@ -2911,7 +2917,7 @@ Events:                   <none>
         slice
             .metadata
             .labels
-            .insert("kubernetes.io/service-name".into(), "web".into());
+            .insert(LABEL_SERVICE_NAME.into(), "web".into());
         slice
     }
 
