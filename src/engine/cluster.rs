@@ -23,6 +23,8 @@ pub const SETTLE_LIMIT_MS: u64 = 15 * 60 * 1000;
 pub const QUIET_MS: u64 = 60 * 1000;
 /// Controller passes at one instant before the cluster stops and reports a loop.
 const MAX_PASSES_PER_INSTANT: usize = 64;
+/// The label of [`Cluster`]'s EndpointSlice stream (`"eps"` in ASCII).
+const SLICE_STREAM: u64 = 0x65_70_73;
 
 /// What a watcher of [`Cluster::advance_watched`] wants after a controller acted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +68,11 @@ pub struct Cluster {
     seed: u64,
     now: SimTime,
     rng: Rng,
+    /// A second stream, for EndpointSlices' names and uids only. The EndpointSlice
+    /// controller came after the scenarios and lessons were written; drawing from the
+    /// main stream would have shifted every pod name, IP and port after a Service's
+    /// first slice. A stream of their own leaves those exactly as they were.
+    slice_rng: Rng,
     /// Every API object.
     pub store: Store,
     /// Images that can be pulled.
@@ -115,6 +122,7 @@ impl Cluster {
             seed,
             now: SimTime::ZERO,
             rng: Rng::new(seed),
+            slice_rng: Rng::stream(seed, SLICE_STREAM),
             store: Store::default(),
             registry: Registry::default(),
             causes: VecDeque::new(),
@@ -324,20 +332,28 @@ impl Cluster {
     /// What the API server adds to a new object: name from generateName, uid, creation
     /// time, generation for kinds that track it, pod admission defaults.
     fn admit(&mut self, obj: &mut Object) {
+        let rng = if obj.kind() == Some(Kind::EndpointSlice) {
+            &mut self.slice_rng
+        } else {
+            &mut self.rng
+        };
         if obj.meta().name.is_empty() {
             if let Some(prefix) = obj.meta().generate_name.clone() {
                 let kind = obj.kind_name().to_string();
-                obj.meta_mut().name = self.unique_name(&prefix, &kind);
+                obj.meta_mut().name = unique_name(&self.store, rng, &prefix, &kind);
             }
         }
         let now = self.now.rfc3339();
-        let uid = self.rng.uuid();
+        let uid = rng.uuid();
         // As the API server's strategies: objects with a spec that a controller acts on
         // count generations; data and policy objects (ConfigMap, Secret, RBAC, ...) do not.
         let tracks_generation = match obj.kind() {
             Some(k) => matches!(
                 k,
-                Kind::Deployment | Kind::ReplicaSet | Kind::HorizontalPodAutoscaler
+                Kind::Deployment
+                    | Kind::ReplicaSet
+                    | Kind::HorizontalPodAutoscaler
+                    | Kind::EndpointSlice
             ),
             None => !matches!(
                 obj.kind_name(),
@@ -367,15 +383,7 @@ impl Cluster {
 
     /// `prefix` plus five random characters, unused among objects of `kind`.
     pub fn unique_name(&mut self, prefix: &str, kind: &str) -> String {
-        // The API server cuts the base so the name fits in 63 characters.
-        let base: String = prefix.chars().take(58).collect();
-        loop {
-            let name = format!("{base}{}", self.rng.k8s_suffix(5));
-            let ns_probe = |ns: &str| self.store.get_object(kind, ns, &name).is_some();
-            if !self.store.namespaces.keys().any(|(_, ns)| ns_probe(ns)) && !ns_probe("") {
-                return name;
-            }
-        }
+        unique_name(&self.store, &mut self.rng, prefix, kind)
     }
 
     /// Deletes an object as `kubectl delete` asks the API server to: bound pods
@@ -793,6 +801,19 @@ impl Cluster {
     /// Restores a cluster from [`Cluster::snapshot`] output.
     pub fn restore(snapshot: &str) -> Result<Cluster, String> {
         serde_json::from_str(snapshot).map_err(|e| format!("snapshot cannot be read: {e}"))
+    }
+}
+
+/// `prefix` plus five characters drawn from `rng`, unused among objects of `kind`.
+fn unique_name(store: &Store, rng: &mut Rng, prefix: &str, kind: &str) -> String {
+    // The API server cuts the base so the name fits in 63 characters.
+    let base: String = prefix.chars().take(58).collect();
+    loop {
+        let name = format!("{base}{}", rng.k8s_suffix(5));
+        let ns_probe = |ns: &str| store.get_object(kind, ns, &name).is_some();
+        if !store.namespaces.keys().any(|(_, ns)| ns_probe(ns)) && !ns_probe("") {
+            return name;
+        }
     }
 }
 

@@ -48,6 +48,13 @@ pub fn apply_defaults(obj: &mut Object) {
                 ns.spec.finalizers.push("kubernetes".into());
             }
         }
+        // `SetDefaults_EndpointPort`: an unnamed port is named "" and speaks TCP.
+        Object::EndpointSlice(slice) => {
+            for port in &mut slice.ports {
+                port.name.get_or_insert_with(String::new);
+                port.protocol.get_or_insert_with(|| "TCP".into());
+            }
+        }
         Object::Node(_) | Object::Endpoints(_) | Object::Event(_) | Object::Other(_) => {}
     }
 }

@@ -256,6 +256,7 @@ pub fn unmodeled(path: &[Segment]) -> bool {
                 "providerID" | "podCIDRs" | "configSource" | "externalID"
             ))
         || (key(0) == "subsets" && matches!(last, "hostname" | "appProtocol"))
+        || (key(0) == "endpoints" && matches!(last, "hints" | "deprecatedTopology"))
 }
 
 fn check(flattened: Flattened, value: &mut Value, path: &mut Vec<Segment>, issues: &mut Issues) {

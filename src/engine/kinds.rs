@@ -784,6 +784,107 @@ pub struct Endpoints {
     pub subsets: Vec<EndpointSubset>,
 }
 
+/// An EndpointSlice (discovery.k8s.io/v1): a share of a Service's endpoints, written by
+/// the EndpointSlice controller for Services with a selector, or by hand for the others.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointSlice {
+    /// Metadata (the controller names slices `<service>-` plus five characters).
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    /// `IPv4`, `IPv6` or `FQDN`; required, and immutable once set.
+    #[serde(default)]
+    pub address_type: String,
+    /// The endpoints. Go has no `omitempty` here, so an empty list is written `null`,
+    /// as a placeholder slice shows on a real cluster.
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        serialize_with = "empty_as_null"
+    )]
+    pub endpoints: Vec<DiscoveryEndpoint>,
+    /// The ports every endpoint of the slice offers; `null` when empty, likewise.
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        serialize_with = "empty_as_null"
+    )]
+    pub ports: Vec<DiscoveryEndpointPort>,
+}
+
+/// One endpoint of an EndpointSlice: a pod's addresses and what state it is in.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiscoveryEndpoint {
+    /// The pod's IPs of the slice's address type (one for a single-stack pod).
+    #[serde(default)]
+    pub addresses: Vec<String>,
+    /// Ready, serving, terminating. Go's `omitempty` keeps an empty struct, so
+    /// `conditions: {}` is written even when nothing is known.
+    #[serde(default)]
+    pub conditions: EndpointConditions,
+    /// The pod's hostname, for a pod whose `subdomain` names the Service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
+    /// The pod.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_ref: Option<ObjectReference>,
+    /// The node the pod runs on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_name: Option<String>,
+    /// The node's `topology.kubernetes.io/zone`, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+}
+
+/// The state of one endpoint. `None` means unknown, which consumers treat as true
+/// for `ready`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct EndpointConditions {
+    /// Ready for traffic: the pod is ready and not terminating.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ready: Option<bool>,
+    /// The pod's Ready condition, whether or not it is terminating.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serving: Option<bool>,
+    /// The pod has a deletion timestamp.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminating: Option<bool>,
+}
+
+/// A port of an EndpointSlice. The controller always writes `name` (empty for an unnamed
+/// Service port), so it reads `name: ""` as on a real cluster.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiscoveryEndpointPort {
+    /// The Service port's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The port on the pods.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i32>,
+    /// TCP (the default), UDP or SCTP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+    /// The application protocol, copied from the Service port.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_protocol: Option<String>,
+}
+
+fn null_as_empty<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Vec<T>, D::Error> {
+    Option::<Vec<T>>::deserialize(d).map(Option::unwrap_or_default)
+}
+
+fn empty_as_null<S: serde::Serializer, T: Serialize>(v: &[T], s: S) -> Result<S::Ok, S::Error> {
+    if v.is_empty() {
+        s.serialize_none()
+    } else {
+        s.collect_seq(v)
+    }
+}
+
 /// A node taint.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

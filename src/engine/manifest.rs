@@ -450,6 +450,7 @@ impl DocumentReader<'_> {
             Kind::HorizontalPodAutoscaler => {
                 Object::HorizontalPodAutoscaler(self.decode(kind, value, prefix)?)
             }
+            Kind::EndpointSlice => Object::EndpointSlice(self.decode(kind, value, prefix)?),
         })
     }
 

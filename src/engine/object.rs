@@ -28,6 +28,8 @@ pub enum Kind {
     Event,
     /// autoscaling/v2 HorizontalPodAutoscaler.
     HorizontalPodAutoscaler,
+    /// discovery.k8s.io/v1 EndpointSlice.
+    EndpointSlice,
 }
 
 /// How kubectl names a kind: its API group, plural, singular and short names.
@@ -103,6 +105,14 @@ pub const KINDS: &[KindInfo] = &[
         ["hpa"],
         true
     ),
+    info!(
+        "EndpointSlice",
+        "discovery.k8s.io",
+        "v1",
+        "endpointslices",
+        [],
+        true
+    ),
     info!("ConfigMap", "", "v1", "configmaps", ["cm"], true),
     info!("Secret", "", "v1", "secrets", [], true),
     info!("ServiceAccount", "", "v1", "serviceaccounts", ["sa"], true),
@@ -176,14 +186,6 @@ pub const KINDS: &[KindInfo] = &[
         ["pdb"],
         true
     ),
-    info!(
-        "EndpointSlice",
-        "discovery.k8s.io",
-        "v1",
-        "endpointslices",
-        [],
-        true
-    ),
     info!("Role", "rbac.authorization.k8s.io", "v1", "roles", [], true),
     info!(
         "RoleBinding",
@@ -227,7 +229,7 @@ pub fn resolve_resource(name: &str) -> Option<&'static KindInfo> {
 
 impl Kind {
     /// All simulated kinds.
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Namespace,
         Kind::Node,
         Kind::Pod,
@@ -237,6 +239,7 @@ impl Kind {
         Kind::Endpoints,
         Kind::Event,
         Kind::HorizontalPodAutoscaler,
+        Kind::EndpointSlice,
     ];
 
     /// The kind's naming information.
@@ -329,6 +332,11 @@ resource!(Service, Service, spec);
 resource!(Endpoints, Endpoints, nospec);
 resource!(Event, Event, nospec);
 resource!(HorizontalPodAutoscaler, HorizontalPodAutoscaler, spec);
+// The API server counts an EndpointSlice's generations by its content (address type,
+// endpoints, ports), as its registry strategy does; there is no `spec`.
+resource!(@impl EndpointSlice, EndpointSlice, |a: &EndpointSlice, b: &EndpointSlice| {
+    a.address_type == b.address_type && a.endpoints == b.endpoints && a.ports == b.ports
+});
 
 /// Any object: a simulated kind, or a stored-only one.
 #[derive(Debug, Clone, PartialEq)]
@@ -352,6 +360,8 @@ pub enum Object {
     Event(Event),
     /// An HPA.
     HorizontalPodAutoscaler(HorizontalPodAutoscaler),
+    /// An EndpointSlice.
+    EndpointSlice(EndpointSlice),
     /// Anything else.
     Other(Generic),
 }
@@ -368,6 +378,7 @@ macro_rules! each_object {
             Object::Endpoints($x) => $body,
             Object::Event($x) => $body,
             Object::HorizontalPodAutoscaler($x) => $body,
+            Object::EndpointSlice($x) => $body,
             Object::Other($x) => $body,
         }
     };
@@ -404,6 +415,7 @@ impl Object {
             Object::Endpoints(_) => Kind::Endpoints,
             Object::Event(_) => Kind::Event,
             Object::HorizontalPodAutoscaler(_) => Kind::HorizontalPodAutoscaler,
+            Object::EndpointSlice(_) => Kind::EndpointSlice,
             Object::Other(_) => return None,
         })
     }
@@ -452,6 +464,8 @@ mod tests {
             ("ns", "Namespace"),
             ("hpa", "HorizontalPodAutoscaler"),
             ("cm", "ConfigMap"),
+            ("endpointslices", "EndpointSlice"),
+            ("endpointslice.discovery.k8s.io", "EndpointSlice"),
         ] {
             assert_eq!(
                 resolve_resource(typed).map(|k| k.kind),

@@ -74,6 +74,9 @@ pub struct Store {
     /// HorizontalPodAutoscalers.
     #[serde(with = "as_list")]
     pub hpas: Table<HorizontalPodAutoscaler>,
+    /// EndpointSlices.
+    #[serde(with = "as_list")]
+    pub endpointslices: Table<EndpointSlice>,
     /// Kinds stored but not simulated, by (kind, namespace, name).
     #[serde(with = "others_as_list")]
     pub others: BTreeMap<(String, String, String), Generic>,
@@ -96,6 +99,7 @@ impl PartialEq for Store {
             && self.endpoints == o.endpoints
             && self.events == o.events
             && self.hpas == o.hpas
+            && self.endpointslices == o.endpointslices
             && self.others == o.others
     }
 }
@@ -129,6 +133,7 @@ has_table!(Service, services);
 has_table!(Endpoints, endpoints);
 has_table!(Event, events);
 has_table!(HorizontalPodAutoscaler, hpas);
+has_table!(EndpointSlice, endpointslices);
 
 fn key_of(meta: &super::meta::ObjectMeta) -> (String, String) {
     (meta.namespace.clone(), meta.name.clone())
@@ -334,6 +339,7 @@ impl Store {
             Object::Endpoints(x) => self.put(x),
             Object::Event(x) => self.put(x),
             Object::HorizontalPodAutoscaler(x) => self.put(x),
+            Object::EndpointSlice(x) => self.put(x),
             Object::Other(x) => self.put_other(x),
         }
     }
@@ -355,6 +361,11 @@ impl Store {
                 .get(&k)
                 .cloned()
                 .map(Object::HorizontalPodAutoscaler),
+            Some(Kind::EndpointSlice) => self
+                .endpointslices
+                .get(&k)
+                .cloned()
+                .map(Object::EndpointSlice),
             None => self
                 .others
                 .get(&(kind.to_string(), k.0, k.1))
@@ -377,6 +388,7 @@ impl Store {
             Some(Kind::HorizontalPodAutoscaler) => {
                 Object::HorizontalPodAutoscaler(self.remove(ns, name)?)
             }
+            Some(Kind::EndpointSlice) => Object::EndpointSlice(self.remove(ns, name)?),
             None => {
                 let obj =
                     self.others
@@ -407,6 +419,7 @@ impl Store {
             Some(Kind::Endpoints) => all(self, Object::Endpoints),
             Some(Kind::Event) => all(self, Object::Event),
             Some(Kind::HorizontalPodAutoscaler) => all(self, Object::HorizontalPodAutoscaler),
+            Some(Kind::EndpointSlice) => all(self, Object::EndpointSlice),
             None => self
                 .others
                 .iter()
@@ -434,6 +447,7 @@ impl Store {
             .chain(of::<Endpoints>(self))
             .chain(of::<Event>(self))
             .chain(of::<HorizontalPodAutoscaler>(self))
+            .chain(of::<EndpointSlice>(self))
             .chain(self.others.values().map(|g| (g.kind.as_str(), &g.metadata)))
     }
 

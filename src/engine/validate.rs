@@ -236,6 +236,18 @@ pub fn validate(obj: &Object, old: Option<&Object>) -> Vec<FieldError> {
             v.object_meta(&h.metadata, dns1123_subdomain, Scope::Namespaced);
             v.hpa_spec(&h.spec);
         }
+        Object::EndpointSlice(slice) => {
+            v.object_meta(&slice.metadata, dns1123_subdomain, Scope::Namespaced);
+            v.endpoint_slice(slice);
+            if let Some(Object::EndpointSlice(old)) = old {
+                if slice.address_type != old.address_type {
+                    v.push(FieldError::immutable(
+                        "addressType",
+                        go_quote(&slice.address_type),
+                    ));
+                }
+            }
+        }
         Object::Other(g) => {
             let scope = match kind_info(&g.kind) {
                 Some(info) if info.namespaced => Scope::Namespaced,
@@ -955,6 +967,42 @@ impl Validator {
     }
 
     /// `ValidateHorizontalPodAutoscalerSpec`.
+    /// `ValidateEndpointSlice`, in part: the address type, and an address for every
+    /// endpoint, each a valid IPv4 address in an IPv4 slice. (The limits of 1000
+    /// endpoints and 100 addresses are not checked.)
+    fn endpoint_slice(&mut self, slice: &EndpointSlice) {
+        const TYPES: [&str; 3] = ["FQDN", "IPv4", "IPv6"];
+        if slice.address_type.is_empty() {
+            self.push(FieldError::required("addressType", ""));
+        } else if !TYPES.contains(&slice.address_type.as_str()) {
+            self.push(FieldError::not_supported(
+                "addressType",
+                &slice.address_type,
+                &TYPES,
+            ));
+        }
+        for (i, endpoint) in slice.endpoints.iter().enumerate() {
+            let path = format!("endpoints[{i}].addresses");
+            if endpoint.addresses.is_empty() {
+                self.push(FieldError::required(
+                    &path,
+                    "must contain at least 1 address",
+                ));
+            }
+            if slice.address_type == "IPv4" {
+                for (j, address) in endpoint.addresses.iter().enumerate() {
+                    if address.parse::<std::net::Ipv4Addr>().is_err() {
+                        self.push(FieldError::invalid(
+                            format!("{path}[{j}]"),
+                            go_quote(address),
+                            "must be a valid IPv4 address",
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
     fn hpa_spec(&mut self, spec: &HpaSpec) {
         if spec.min_replicas.is_some_and(|m| m < 1) {
             let m = spec.min_replicas.unwrap_or(0);

@@ -2,6 +2,7 @@
 //! changes, events and causes. One concern per file, named as in Kubernetes.
 
 pub mod deployment;
+pub mod endpointslice;
 pub mod gc;
 pub mod hpa;
 pub mod kubelet;
@@ -65,6 +66,8 @@ pub struct State {
     pub scheduler: scheduler::SchedulerState,
     /// Service IP and node port allocation.
     pub services: service::ServiceState,
+    /// The EndpointSlice controller's trigger times.
+    pub endpointslice: endpointslice::EndpointSliceState,
     /// Autoscalers and simulated load.
     pub hpa: hpa::HpaState,
     /// Resource version garbage collection last looked at.
@@ -299,6 +302,7 @@ pub const ORDER: &[Controller] = &[
     scheduler::reconcile,
     kubelet::reconcile,
     service::reconcile,
+    endpointslice::reconcile,
     nodelifecycle::reconcile,
     namespace::reconcile,
     gc::reconcile,
@@ -313,6 +317,7 @@ pub const NAMES: &[&str] = &[
     "default-scheduler",
     "kubelet",
     "endpoint-controller",
+    "endpointslice-controller",
     "node-controller",
     "namespace-controller",
     "garbage-collector",

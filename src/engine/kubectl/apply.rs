@@ -199,6 +199,21 @@ pub fn apply_object(
         {
             map.remove("status");
         }
+        // Each EndpointSlice endpoint's conditions are a struct Go always writes, so
+        // the typed form adds `conditions: {}` where the manifest had none.
+        if let Some(serde_json::Value::Array(endpoints)) = map.get_mut("endpoints") {
+            for ep in endpoints
+                .iter_mut()
+                .filter_map(serde_json::Value::as_object_mut)
+            {
+                if ep
+                    .get("conditions")
+                    .is_some_and(|c| c.as_object().is_some_and(|o| o.is_empty()))
+                {
+                    ep.remove("conditions");
+                }
+            }
+        }
     }
     // kubectl ends the annotation with a newline, which YAML output shows as a block.
     let last_applied = serde_json::to_string(&applied_value).unwrap_or_default() + "\n";

@@ -11,10 +11,11 @@ use super::print::{
     join_host_port, node_roles, scalar, secret_keys, selector_string, service_cluster_ips,
     service_type, TabConfig,
 };
+use crate::engine::controllers::endpointslice::LABEL_SERVICE_NAME;
 use crate::engine::kinds::{
-    Condition, Container, ContainerState, ContainerStatus, Deployment, Endpoints, Event,
-    HorizontalPodAutoscaler, Namespace, Node, Pod, PodTemplateSpec, Probe, ReplicaSet, Service,
-    Taint, Toleration,
+    Condition, Container, ContainerState, ContainerStatus, Deployment, EndpointSlice, Endpoints,
+    Event, HorizontalPodAutoscaler, Namespace, Node, Pod, PodTemplateSpec, Probe, ReplicaSet,
+    Service, Taint, Toleration,
 };
 use crate::engine::meta::{ObjectMeta, StringMap};
 use crate::engine::object::{Generic, Object};
@@ -27,7 +28,7 @@ use std::collections::BTreeMap;
 
 /// `kubectl describe` output for one object, ending in a newline.
 ///
-/// Pods, ReplicaSets, Deployments, Nodes, Services, Endpoints, Namespaces, HPAs,
+/// Pods, ReplicaSets, Deployments, Nodes, Services, Endpoints, EndpointSlices, Namespaces, HPAs,
 /// ConfigMaps and Secrets get their own describers; any other kind gets kubectl's generic
 /// one (every field, nested by indentation). Events are the store's Events whose
 /// `involvedObject.uid` is the object's uid, sorted by last timestamp.
@@ -39,6 +40,7 @@ pub fn describe(obj: &Object, store: &Store, now: SimTime) -> String {
         Object::Node(n) => describe_node(n, store, now),
         Object::Service(s) => describe_service(s, store, now),
         Object::Endpoints(e) => describe_endpoints(e, store, now),
+        Object::EndpointSlice(e) => describe_endpoint_slice(e, store, now),
         Object::Namespace(ns) => describe_namespace(ns, store),
         Object::HorizontalPodAutoscaler(h) => describe_hpa(h, store, now),
         Object::Other(g) if g.kind == "ConfigMap" => describe_config_map(g, store, now),
@@ -1315,7 +1317,12 @@ fn describe_service(svc: &Service, store: &Store, now: SimTime) -> String {
             .collect();
         w!(o, L0, "LoadBalancer Ingress:\t{}\n", list.join(", "));
     }
-    let endpoints = store.get::<Endpoints>(&m.namespace, &m.name);
+    // kubectl 1.32 lists the Service's EndpointSlices by label (whoever manages them),
+    // in the order the API server returns them: by name.
+    let slices: Vec<&EndpointSlice> = store
+        .list_in::<EndpointSlice>(&m.namespace)
+        .filter(|s| s.metadata.labels.get(LABEL_SERVICE_NAME) == Some(&m.name))
+        .collect();
     for p in &svc.spec.ports {
         let name = p
             .name
@@ -1336,7 +1343,7 @@ fn describe_service(svc: &Service, store: &Store, now: SimTime) -> String {
             o,
             L0,
             "Endpoints:\t{}\n",
-            service_endpoints(endpoints, p.name.as_deref().unwrap_or(""))
+            format_endpoint_slices(&slices, p.name.as_deref().unwrap_or(""))
         );
     }
     w!(
@@ -1366,44 +1373,47 @@ fn describe_service(svc: &Service, store: &Store, now: SimTime) -> String {
     o.0
 }
 
-/// The `Endpoints:` line of `describe svc` for one port: ready addresses with that port,
-/// three at most then ` + N more...`. kubectl reads EndpointSlices; each Endpoints
-/// subset stands in for one slice. No Endpoints object gives `<none>`, one without ready
-/// addresses an empty line, as with a selector that matches no ready pod.
-fn service_endpoints(endpoints: Option<&Endpoints>, port_name: &str) -> String {
-    let Some(ep) = endpoints else {
+/// The `Endpoints:` line of `describe svc` for one port (`formatEndpointSlices`): the
+/// ready addresses of the Service's slices with that port, three at most then
+/// ` + N more...`. No slice gives `<none>`; slices without ready endpoints (the
+/// placeholder of a Service that selects no ready pod) an empty line. A slice without
+/// ports (headless) lists bare addresses. An endpoint with no `ready` condition counts as
+/// ready, as the API says consumers should read "unknown".
+fn format_endpoint_slices(slices: &[&EndpointSlice], port_name: &str) -> String {
+    if slices.is_empty() {
         return "<none>".to_string();
-    };
+    }
     const MAX: usize = 3;
     let (mut list, mut more, mut count) = (Vec::new(), false, 0usize);
-    for ss in &ep.subsets {
-        let all = ss
-            .addresses
-            .iter()
-            .map(|a| (a, true))
-            .chain(ss.not_ready_addresses.iter().map(|a| (a, false)));
-        let ports: Vec<Option<i32>> = if ss.ports.is_empty() {
+    for slice in slices {
+        let ports: Vec<Option<i32>> = if slice.ports.is_empty() {
             vec![None]
         } else {
-            ss.ports
+            slice
+                .ports
                 .iter()
                 .filter(|p| p.name.as_deref().unwrap_or("") == port_name)
-                .map(|p| Some(p.port))
+                // kubectl dereferences the number; a hand-written slice may lack one,
+                // and then the bare address is listed rather than failing.
+                .map(|p| p.port)
                 .collect()
         };
         for port in ports {
-            for (addr, ready) in all.clone() {
+            for ep in &slice.endpoints {
                 // kubectl marks "more" before it skips a not-ready endpoint.
                 if list.len() == MAX {
                     more = true;
                 }
-                if !ready {
+                if ep.conditions.ready == Some(false) {
                     continue;
                 }
+                let Some(addr) = ep.addresses.first() else {
+                    continue;
+                };
                 if !more {
                     list.push(match port {
-                        Some(p) => join_host_port(&addr.ip, &p.to_string()),
-                        None => addr.ip.clone(),
+                        Some(p) => join_host_port(addr, &p.to_string()),
+                        None => addr.clone(),
                     });
                 }
                 count += 1;
@@ -1465,6 +1475,64 @@ fn describe_endpoints(ep: &Endpoints, store: &Store, now: SimTime) -> String {
         o.write(L0, "\n");
     }
     describe_events(&mut o, &events_for(store, m, "Endpoints"), now);
+    o.0
+}
+
+/// `describeEndpointSliceV1`: ports as a table, then each endpoint with its addresses,
+/// Ready condition, hostname, pod, node and zone (`<unset>` where absent).
+fn describe_endpoint_slice(slice: &EndpointSlice, store: &Store, now: SimTime) -> String {
+    let mut o = Out::default();
+    let m = &slice.metadata;
+    w!(o, L0, "Name:\t{}\n", m.name);
+    w!(o, L0, "Namespace:\t{}\n", m.namespace);
+    labels_multiline(&mut o, "Labels", &m.labels);
+    annotations_multiline(&mut o, "Annotations", &m.annotations);
+    w!(o, L0, "AddressType:\t{}\n", slice.address_type);
+    let unset = |v: Option<String>| v.unwrap_or_else(|| "<unset>".to_string());
+    if slice.ports.is_empty() {
+        o.write(L0, "Ports: <unset>\n");
+    } else {
+        o.write(L0, "Ports:\n");
+        o.write(L1, "Name\tPort\tProtocol\n");
+        o.write(L1, "----\t----\t--------\n");
+        for p in &slice.ports {
+            w!(
+                o,
+                L1,
+                "{}\t{}\t{}\n",
+                unset(p.name.clone().filter(|n| !n.is_empty())),
+                unset(p.port.map(|n| n.to_string())),
+                p.protocol.as_deref().unwrap_or("TCP")
+            );
+        }
+    }
+    if slice.endpoints.is_empty() {
+        o.write(L0, "Endpoints: <none>\n");
+    } else {
+        o.write(L0, "Endpoints:\n");
+        for ep in &slice.endpoints {
+            w!(
+                o,
+                L1,
+                "- Addresses:\t{}\n",
+                or_none(&ep.addresses.join(", "))
+            );
+            o.write(L2, "Conditions:\n");
+            w!(
+                o,
+                L3,
+                "Ready:\t{}\n",
+                unset(ep.conditions.ready.map(|r| r.to_string()))
+            );
+            w!(o, L2, "Hostname:\t{}\n", unset(ep.hostname.clone()));
+            if let Some(t) = &ep.target_ref {
+                w!(o, L2, "TargetRef:\t{}/{}\n", t.kind, t.name);
+            }
+            w!(o, L2, "NodeName:\t{}\n", unset(ep.node_name.clone()));
+            w!(o, L2, "Zone:\t{}\n", unset(ep.zone.clone()));
+        }
+    }
+    describe_events(&mut o, &events_for(store, m, "EndpointSlice"), now);
     o.0
 }
 
@@ -2774,22 +2842,19 @@ Events:
             },
             ..Default::default()
         };
-        let addr = |ip: &str| EndpointAddress {
-            ip: ip.into(),
-            ..Default::default()
-        };
         let mut store = Store::default();
-        store.put(Endpoints {
-            metadata: meta("web", 0),
-            subsets: vec![EndpointSubset {
-                addresses: vec![addr("10.244.1.5"), addr("10.244.2.6")],
-                not_ready_addresses: vec![addr("10.244.3.7")],
-                ports: vec![EndpointPort {
-                    port: 8080,
-                    ..Default::default()
-                }],
-            }],
-        });
+        // Before any slice exists, kubectl says `<none>`.
+        let got = describe(
+            &Object::Service(svc.clone()),
+            &store,
+            SimTime::from_secs(60),
+        );
+        assert!(
+            got.contains("\nEndpoints:                <none>\n"),
+            "{got}"
+        );
+        // Two ready endpoints and one that is not: only the ready ones are listed.
+        store.put(web_slice());
         let got = describe(&Object::Service(svc), &store, SimTime::from_secs(60));
         let want = "\
 Name:                     web
@@ -2812,6 +2877,109 @@ Internal Traffic Policy:  Cluster
 Events:                   <none>
 ";
         assert_eq!(got, want);
+    }
+
+    /// A slice of Service `web` as the controller writes it: port 8080, endpoints
+    /// 10.244.1.5 and 10.244.2.6 ready, 10.244.3.7 terminating.
+    fn web_slice() -> EndpointSlice {
+        use crate::engine::kinds::{DiscoveryEndpoint, DiscoveryEndpointPort, EndpointConditions};
+        let endpoint = |ip: &str, node: &str, ready: bool| DiscoveryEndpoint {
+            addresses: vec![ip.into()],
+            conditions: EndpointConditions {
+                ready: Some(ready),
+                serving: Some(true),
+                terminating: Some(!ready),
+            },
+            target_ref: Some(crate::engine::kinds::ObjectReference {
+                kind: "Pod".into(),
+                namespace: "default".into(),
+                name: format!("web-{node}"),
+                ..Default::default()
+            }),
+            node_name: Some(node.into()),
+            ..Default::default()
+        };
+        let mut slice = EndpointSlice {
+            metadata: meta("web-x7k2p", 0),
+            address_type: "IPv4".into(),
+            endpoints: vec![
+                endpoint("10.244.1.5", "node-1", true),
+                endpoint("10.244.2.6", "node-2", true),
+                endpoint("10.244.3.7", "node-3", false),
+            ],
+            ports: vec![DiscoveryEndpointPort {
+                name: Some(String::new()),
+                port: Some(8080),
+                protocol: Some("TCP".into()),
+                ..Default::default()
+            }],
+        };
+        slice
+            .metadata
+            .labels
+            .insert(LABEL_SERVICE_NAME.into(), "web".into());
+        slice
+    }
+
+    #[test]
+    fn describe_endpoint_slice_lists_each_endpoint() {
+        let got = describe(
+            &Object::EndpointSlice(web_slice()),
+            &Store::default(),
+            SimTime::from_secs(60),
+        );
+        let want = "\
+Name:         web-x7k2p
+Namespace:    default
+Labels:       kubernetes.io/service-name=web
+Annotations:  <none>
+AddressType:  IPv4
+Ports:
+  Name     Port  Protocol
+  ----     ----  --------
+  <unset>  8080  TCP
+Endpoints:
+  - Addresses:  10.244.1.5
+    Conditions:
+      Ready:    true
+    Hostname:   <unset>
+    TargetRef:  Pod/web-node-1
+    NodeName:   node-1
+    Zone:       <unset>
+  - Addresses:  10.244.2.6
+    Conditions:
+      Ready:    true
+    Hostname:   <unset>
+    TargetRef:  Pod/web-node-2
+    NodeName:   node-2
+    Zone:       <unset>
+  - Addresses:  10.244.3.7
+    Conditions:
+      Ready:    false
+    Hostname:   <unset>
+    TargetRef:  Pod/web-node-3
+    NodeName:   node-3
+    Zone:       <unset>
+Events:         <none>
+";
+        assert_eq!(got, want);
+        // The placeholder of a Service with no pods.
+        let mut empty = web_slice();
+        empty.endpoints.clear();
+        empty.ports.clear();
+        let got = describe(
+            &Object::EndpointSlice(empty),
+            &Store::default(),
+            SimTime::ZERO,
+        );
+        assert!(
+            // The lines without a tab end the tabwriter's column, so `Events:` is
+            // aligned on its own.
+            got.ends_with(
+                "AddressType:  IPv4\nPorts: <unset>\nEndpoints: <none>\nEvents:  <none>\n"
+            ),
+            "{got}"
+        );
     }
 
     #[test]

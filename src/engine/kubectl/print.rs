@@ -6,8 +6,8 @@
 //! Everything here is a pure function of objects and `now`; nothing reads a clock.
 
 use crate::engine::kinds::{
-    ContainerStatus, Deployment, Endpoints, Event, HorizontalPodAutoscaler, Namespace, Node, Pod,
-    ReplicaSet, Service,
+    ContainerStatus, Deployment, DiscoveryEndpoint, DiscoveryEndpointPort, Endpoints, Event,
+    HorizontalPodAutoscaler, Namespace, Node, Pod, ReplicaSet, Service,
 };
 use crate::engine::meta::{LabelSelector, StringMap};
 use crate::engine::object::{Generic, KindInfo, Object};
@@ -268,6 +268,45 @@ pub fn service_external_ip(svc: &Service, wide: bool) -> String {
     }
 }
 
+/// An EndpointSlice's PORTS column (`formatDiscoveryPorts`): the port numbers (a name
+/// where there is no number, `*` where there is neither), three at most then
+/// ` + N more...`; `<unset>` without ports, as a placeholder slice prints.
+pub fn format_discovery_ports(ports: &[DiscoveryEndpointPort]) -> String {
+    let list = ports.iter().map(|p| match (p.port, &p.name) {
+        (Some(n), _) => n.to_string(),
+        (None, Some(name)) => name.clone(),
+        (None, None) => "*".to_string(),
+    });
+    list_with_more_string(list)
+}
+
+/// An EndpointSlice's ENDPOINTS column (`formatDiscoveryEndpoints`): every address of
+/// every endpoint, ready or not, three at most then ` + N more...`; `<unset>` for none.
+pub fn format_discovery_endpoints(endpoints: &[DiscoveryEndpoint]) -> String {
+    list_with_more_string(endpoints.iter().flat_map(|e| e.addresses.iter().cloned()))
+}
+
+/// `listWithMoreString` with kubectl's maximum of three: `a,b,c + 2 more...`.
+fn list_with_more_string(items: impl Iterator<Item = String>) -> String {
+    const MAX: usize = 3;
+    let mut list = Vec::new();
+    let mut count = 0usize;
+    for item in items {
+        if list.len() < MAX {
+            list.push(item);
+        }
+        count += 1;
+    }
+    let joined = list.join(",");
+    if count > MAX {
+        format!("{joined} + {} more...", count - MAX)
+    } else if joined.is_empty() {
+        "<unset>".to_string()
+    } else {
+        joined
+    }
+}
+
 /// An Endpoints object's ENDPOINTS column: `10.244.1.5:80,...`, at most three, then
 /// ` + N more...`; `<none>` without subsets.
 pub fn endpoints_summary(ep: &Endpoints) -> String {
@@ -476,6 +515,7 @@ fn columns(kind: &str, wide: bool) -> Vec<&'static str> {
             &["SELECTOR"],
         ),
         "Endpoints" => (&["NAME", "ENDPOINTS", "AGE"], &[]),
+        "EndpointSlice" => (&["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"], &[]),
         "Node" => (
             &["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
             &[
@@ -541,6 +581,13 @@ fn cells(obj: &Object, ctx: &RowCtx) -> Vec<String> {
         Object::Namespace(ns) => namespace_cells(ns, ctx),
         Object::Event(e) => event_cells(e, ctx),
         Object::HorizontalPodAutoscaler(h) => hpa_cells(h, ctx),
+        Object::EndpointSlice(s) => vec![
+            s.metadata.name.clone(),
+            s.address_type.clone(),
+            format_discovery_ports(&s.ports),
+            format_discovery_endpoints(&s.endpoints),
+            ctx.age(&s.metadata.creation_timestamp),
+        ],
         Object::Other(g) => generic_cells(g, ctx),
     }
 }
