@@ -103,6 +103,7 @@ const VALUE_FLAGS: &[&str] = &[
     "--patch",
     "--from-literal",
     "--tcp",
+    "--template",
 ];
 
 /// Short and long spellings of the same flag.

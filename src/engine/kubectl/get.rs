@@ -246,6 +246,7 @@ pub fn get(cluster: &mut Cluster, a: &Args) -> Output {
             "--watch",
             "--field-selector",
             "--sort-by",
+            "--template",
         ],
     ) {
         return o;
@@ -264,7 +265,12 @@ pub fn get(cluster: &mut Cluster, a: &Args) -> Output {
     let all_ns = a.bool("--all-namespaces");
     let ns = namespace(a);
     let ns_scope = (!all_ns).then_some(ns.as_str());
-    let format = a.get("--output").unwrap_or("");
+    // `-o jsonpath --template TEMPLATE` is the older spelling (Kubernetes: Up and Running).
+    let templated = match (a.get("--output"), a.get("--template")) {
+        (Some("jsonpath"), Some(t)) => Some(format!("jsonpath={t}")),
+        _ => None,
+    };
+    let format = templated.as_deref().or(a.get("--output")).unwrap_or("");
     // `-o jsonpath=TEMPLATE` and `-o custom-columns=SPEC`: read before anything runs,
     // so a bad template is the only thing printed, as with kubectl.
     let (format, spec) = match format.split_once('=') {

@@ -280,7 +280,7 @@ fn set_meta_map(cluster: &mut Cluster, a: &Args, which: MetaMap) -> Output {
     ) {
         return o;
     }
-    let (mut obj, changes) = match one_target(cluster, a, verb) {
+    let (objects, changes) = match meta_targets(cluster, a, verb) {
         Ok(t) => t,
         Err(o) => return o,
     };
@@ -290,14 +290,86 @@ fn set_meta_map(cluster: &mut Cluster, a: &Args, which: MetaMap) -> Output {
             MetaMap::Annotations => "error: at least one annotation update is required",
         });
     }
+    // kubectl reads every change before it touches an object: a bad spec changes nothing.
+    if let Some(bad) = changes
+        .iter()
+        .find(|c| !c.ends_with('-') && !c.contains('='))
+    {
+        return Output::err(match which {
+            MetaMap::Labels => format!("error: invalid label spec: {bad}"),
+            MetaMap::Annotations => format!("error: invalid annotation spec: {bad}"),
+        });
+    }
+    // kubectl visits the objects in order and stops at the first it cannot change.
+    let mut out = Output::ok("");
+    for obj in objects {
+        match set_one(cluster, a, which, obj, &changes) {
+            Ok(line) => out.push(&line),
+            Err(e) => {
+                out.push(&e);
+                out.ok = false;
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// The objects `label` or `annotate` changes, and the changes: `TYPE NAME k=v`,
+/// `TYPE/NAME k=v`, or `TYPE k=v` with `--all` or `-l SELECTOR` (every object of the
+/// type in the namespace, or those the selector matches).
+fn meta_targets(
+    cluster: &Cluster,
+    a: &Args,
+    cmd: &str,
+) -> Result<(Vec<Object>, Vec<String>), Output> {
+    if !a.bool("--all") && a.get("--selector").is_none() {
+        return one_target(cluster, a, cmd).map(|(o, changes)| (vec![o], changes));
+    }
+    let Some(kind) = a.positional.first() else {
+        return Err(Output::err(format!("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\nSee 'kubectl {cmd} -h' for help and examples")));
+    };
+    let info = resolve_resource(kind).ok_or_else(|| {
+        Output::err(format!(
+            "error: the server doesn't have a resource type \"{kind}\""
+        ))
+    })?;
+    let query = a
+        .get("--selector")
+        .map(LabelQuery::parse)
+        .transpose()
+        .map_err(|e| Output::err(format!("error: {e}")))?;
+    let ns = if info.namespaced {
+        namespace(a)
+    } else {
+        String::new()
+    };
+    let objects = cluster
+        .store
+        .list_kind(info.kind)
+        .into_iter()
+        .filter(|o| o.meta().namespace == ns)
+        .filter(|o| query.as_ref().is_none_or(|q| q.matches(&o.meta().labels)))
+        .collect();
+    Ok((objects, a.positional[1..].to_vec()))
+}
+
+/// Applies `changes` to one object's labels or annotations; the line kubectl prints.
+fn set_one(
+    cluster: &mut Cluster,
+    a: &Args,
+    which: MetaMap,
+    mut obj: Object,
+    changes: &[String],
+) -> Result<String, String> {
     let before = which.of(&mut obj).clone();
-    for c in &changes {
+    for c in changes {
         if let Some(k) = c.strip_suffix('-') {
             which.of(&mut obj).remove(k);
         } else if let Some((k, v)) = c.split_once('=') {
             if let Some(old) = before.get(k) {
                 if old != v && !a.bool("--overwrite") {
-                    return Output::err(match which {
+                    return Err(match which {
                         MetaMap::Labels => format!(
                             "error: '{k}' already has a value ({old}), and --overwrite is false"
                         ),
@@ -309,7 +381,7 @@ fn set_meta_map(cluster: &mut Cluster, a: &Args, which: MetaMap) -> Output {
             }
             which.of(&mut obj).insert(k.to_string(), v.to_string());
         } else {
-            return Output::err(match which {
+            return Err(match which {
                 MetaMap::Labels => format!("error: invalid label spec: {c}"),
                 MetaMap::Annotations => format!("error: invalid annotation spec: {c}"),
             });
@@ -318,7 +390,7 @@ fn set_meta_map(cluster: &mut Cluster, a: &Args, which: MetaMap) -> Output {
     let label = label_of(&obj);
     let unchanged = *which.of(&mut obj) == before;
     if unchanged && which == MetaMap::Labels {
-        return Output::ok(format!("{label} not labeled\n"));
+        return Ok(format!("{label} not labeled"));
     }
     let m = obj.meta().clone();
     let kind = obj.kind_name().to_string();
@@ -330,9 +402,9 @@ fn set_meta_map(cluster: &mut Cluster, a: &Args, which: MetaMap) -> Output {
         };
         cluster.explain("kubectl", ObjRef::new(&kind, &m.namespace, &m.name), why);
     }
-    Output::ok(match which {
-        MetaMap::Labels => format!("{label} labeled\n"),
-        MetaMap::Annotations => format!("{label} annotated\n"),
+    Ok(match which {
+        MetaMap::Labels => format!("{label} labeled"),
+        MetaMap::Annotations => format!("{label} annotated"),
     })
 }
 
