@@ -104,6 +104,7 @@ const VALUE_FLAGS: &[&str] = &[
     "--from-literal",
     "--tcp",
     "--template",
+    "--request-timeout",
 ];
 
 /// Short and long spellings of the same flag.

@@ -251,9 +251,6 @@ pub fn get(cluster: &mut Cluster, a: &Args) -> Output {
     ) {
         return o;
     }
-    if a.bool("--watch") {
-        return Output::err("error: --watch is not supported in kubeplay: time moves with the clock controls; run the command again to see changes");
-    }
     let sel = match parse_selection(&a.positional) {
         Ok(s) => s,
         Err(e) => return Output::err(e),

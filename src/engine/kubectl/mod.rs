@@ -15,6 +15,7 @@ pub mod patch;
 pub mod print;
 pub mod rollout;
 pub mod wait;
+pub mod watch;
 pub mod workloads;
 
 use super::cluster::{Cluster, Flow, Watch};
@@ -191,6 +192,9 @@ fn dispatch(
         "rollout" => return rollout::rollout(cluster, a, watch),
         "drain" => return workloads::drain(cluster, a, watch),
         "wait" => return wait::wait(cluster, a, watch),
+        "get" if a.bool("--watch") || a.bool("--watch-only") => {
+            return watch::get_watch(cluster, a, watch)
+        }
         "apply" => apply::apply(cluster, a, input, false),
         "create" => apply::create(cluster, a, input),
         "get" => get::get(cluster, a),

@@ -412,6 +412,23 @@ fn render_table(
     if objects.is_empty() {
         return String::new();
     }
+    let mut text = String::new();
+    for cells in table_cells(kind, objects, now, opts, kind_prefix) {
+        text.push_str(&cells.join("\t"));
+        text.push('\n');
+    }
+    align_tabs(&text, TabConfig::GET)
+}
+
+/// The cells of [`table`], header first (unless `--no-headers`), before alignment:
+/// what `get --watch` prints one row at a time.
+pub fn table_cells(
+    kind: &KindInfo,
+    objects: &[Object],
+    now: SimTime,
+    opts: &TableOptions,
+    kind_prefix: Option<String>,
+) -> Vec<Vec<String>> {
     let mut ordered: Vec<&Object> = objects.iter().collect();
     if kind.kind == "Event" && !opts.sorted {
         // Ties within a second keep the order the events were first recorded in: the
@@ -475,13 +492,48 @@ fn render_table(
         }
         lines.push(row);
     }
-    let mut text = String::new();
-    for line in &lines {
-        let cells: Vec<String> = line.iter().map(|c| clean_cell(c)).collect();
-        text.push_str(&cells.join("\t"));
-        text.push('\n');
+    lines
+        .into_iter()
+        .map(|line| line.iter().map(|c| clean_cell(c)).collect())
+        .collect()
+}
+
+/// Aligns table rows printed at different times, as kubectl's watch does: its
+/// tabwriter remembers each column's widest cell across flushes, so a later, longer
+/// cell (`ContainerCreating`) widens that column from then on and shorter ones keep
+/// the width already shown.
+#[derive(Debug, Clone, Default)]
+pub struct RememberedWidths {
+    widths: Vec<usize>,
+}
+
+impl RememberedWidths {
+    /// `rows` aligned with every row seen so far, one line each.
+    pub fn lines(&mut self, rows: &[Vec<String>]) -> String {
+        let config = TabConfig::GET;
+        for row in rows {
+            // The last cell of a row is never padded, so it never sets a width.
+            for (j, cell) in row.iter().enumerate().take(row.len().saturating_sub(1)) {
+                let w = (cell.chars().count() + config.padding).max(config.min_width);
+                match self.widths.get_mut(j) {
+                    Some(old) => *old = (*old).max(w),
+                    None => self.widths.push(w),
+                }
+            }
+        }
+        let mut out = String::new();
+        for row in rows {
+            for (j, cell) in row.iter().enumerate() {
+                out.push_str(cell);
+                if j + 1 < row.len() {
+                    let pad = self.widths[j].saturating_sub(cell.chars().count());
+                    out.extend(std::iter::repeat_n(' ', pad));
+                }
+            }
+            out.push('\n');
+        }
+        out
     }
-    align_tabs(&text, TabConfig::GET)
 }
 
 struct RowCtx {
@@ -1234,6 +1286,26 @@ impl Aligner<'_> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn watch_columns_widen_and_remember() {
+        let row = |cells: &[&str]| cells.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        let mut w = RememberedWidths::default();
+        let first = w.lines(&[
+            row(&["NAME", "STATUS", "AGE"]),
+            row(&["web-1", "Pending", "0s"]),
+        ]);
+        assert_eq!(first, "NAME    STATUS    AGE\nweb-1   Pending   0s\n");
+        // A longer cell widens its column from then on; a shorter one keeps the width.
+        assert_eq!(
+            w.lines(&[row(&["web-1", "ContainerCreating", "1s"])]),
+            "web-1   ContainerCreating   1s\n"
+        );
+        assert_eq!(
+            w.lines(&[row(&["web-1", "Running", "2s"])]),
+            "web-1   Running             2s\n"
+        );
+    }
+
     use super::*;
     use crate::engine::kinds::*;
     use crate::engine::meta::{ObjectMeta, OwnerReference};
