@@ -199,6 +199,22 @@ export const tests = [
     await waitForRunningPods(t, 5);
   }, { timeoutMs: 40_000 }),
 
+  test('kubectl get pods --watch runs the clock and prints a row per change', async (t) => {
+    await openConverged(t);
+    await t.byTestId('play').click(); // pause: only the watch moves time
+    const input = t.byTestId('console-input');
+    await input.fill('kubectl scale deployment web --replicas=5');
+    await input.press('Enter');
+    await input.fill('kubectl get pods -w');
+    await input.press('Enter');
+    await t.page.waitForFunction(() => /the watch stopped/.test(document.querySelector('[data-testid=console-output]').innerText));
+    const out = await t.page.locator('[data-testid=console-out]').last().innerText();
+    assert.match(out, /ContainerCreating/);
+    const running = out.split('\n').filter((l) => /1\/1\s+Running/.test(l)).length;
+    assert.ok(running >= 5, `rows for the pods that came up (${running})\n${out}`);
+    await waitForRunningPods(t, 5);
+  }, { timeoutMs: 30_000 }),
+
   test('a reload finds the editor text and the cluster as they were', async (t) => {
     await openConverged(t);
     await setSpeed(t, 5);
