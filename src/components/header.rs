@@ -139,8 +139,10 @@ pub fn Header() -> impl IntoView {
                     aria-pressed=move || ui.layout.with(|l| l.presenter).to_string()
                     on:click=move |_| ui.layout.update(|l| l.presenter = !l.presenter)
                     title="Large text for projectors"
+                    aria-label="Presenter: large text"
                 >
-                    "A+ Presenter"
+                    <span aria-hidden="true">"A+"</span>
+                    <span class="btn-label" aria-hidden="true">" Presenter"</span>
                 </button>
                 <button
                     data-testid="reset"
