@@ -17,7 +17,7 @@ use crate::engine::script;
 pub const INDEX: &str = include_str!("../../lessons/index.yaml");
 
 /// Every lesson file, embedded, in the index's order (a test checks the two agree).
-pub const FILES: [(&str, &str); 13] = [
+pub const FILES: [(&str, &str); 14] = [
     (
         "01-desired-state.yaml",
         include_str!("../../lessons/01-desired-state.yaml"),
@@ -69,6 +69,10 @@ pub const FILES: [(&str, &str); 13] = [
     (
         "13-labels.yaml",
         include_str!("../../lessons/13-labels.yaml"),
+    ),
+    (
+        "14-manifests.yaml",
+        include_str!("../../lessons/14-manifests.yaml"),
     ),
 ];
 
@@ -485,7 +489,7 @@ mod tests {
             // The page reads lessons the lean way; it must read the same lesson.
             assert_eq!(Lesson::parse_embedded(text), Some(lesson), "{file}");
         }
-        assert_eq!(course().len(), 13);
+        assert_eq!(course().len(), FILES.len());
         assert_eq!(course()[1].id, "self-healing");
         assert_eq!(position("self-healing"), Some(1));
     }

@@ -112,7 +112,7 @@ export const tests = [
     // Goals stay met, and the lesson is marked done in the list.
     await t.page.waitForTimeout(500);
     assert.equal(await metGoals(t), 3);
-    assert.match(await t.byTestId('lessons-done').innerText(), /^1 of 13 done/);
+    assert.match(await t.byTestId('lessons-done').innerText(), /^1 of 14 done/);
     await t.byTestId('speed').selectOption('1');
     await t.page.waitForTimeout(700);
     await t.screenshot('lesson-self-healing-complete');
@@ -133,6 +133,23 @@ export const tests = [
     assert.equal(await t.byTestId('lesson').getAttribute('data-lesson'), 'self-healing');
     assert.match(await t.byTestId('editor-input').inputValue(), /name: extra/);
   }, { timeoutMs: 60_000 }),
+
+  test('lesson 14: a dry run writes the manifest, the editor takes it, Apply meets the goals', async (t) => {
+    await startLesson(t, 'manifests');
+    const input = t.byTestId('console-input');
+    await input.fill('kubectl create deployment hello --image=gcr.io/kuar-demo/kuard-amd64:blue --port=8080 --dry-run=client -o yaml');
+    await input.press('Enter');
+    await t.byTestId('console-to-editor').click();
+    const editor = t.byTestId('editor-input');
+    const manifest = await editor.inputValue();
+    assert.match(manifest, /replicas: 1\n/);
+    await editor.fill(manifest.replace('replicas: 1\n', 'replicas: 2\n'));
+    await t.page.waitForFunction(() => /deployment\.apps\/hello\s*will be created/.test(document.querySelector('[data-testid=apply-diff]').innerText));
+    await t.byTestId('apply').click();
+    await t.page.waitForFunction(() => document.querySelectorAll('[data-testid=goal][data-met=true]').length === 2, null, { timeout: 20_000 });
+    await t.waitForTestId('lesson-complete');
+    await t.screenshot('lesson-manifests-complete');
+  }, { timeoutMs: 45_000 }),
 
   test('the solution runs line by line through the console', async (t) => {
     await startLesson(t, 'self-healing');
@@ -177,8 +194,8 @@ export const tests = [
     exported.lessons['self-healing'] = { met: [0, 1, 2], hints: 1, done: true };
     fs.writeFileSync(good, JSON.stringify(exported));
     await t.byTestId('progress-import').setInputFiles(good);
-    await t.page.waitForFunction(() => /Progress imported: 1 of 13/.test(document.querySelector('[data-testid=import-result]')?.innerText ?? ''));
-    assert.match(await t.byTestId('lessons-done').innerText(), /^1 of 13 done/);
+    await t.page.waitForFunction(() => /Progress imported: 1 of 14/.test(document.querySelector('[data-testid=import-result]')?.innerText ?? ''));
+    assert.match(await t.byTestId('lessons-done').innerText(), /^1 of 14 done/);
     fs.rmSync(dir, { recursive: true, force: true });
   }),
 ];
