@@ -14,6 +14,7 @@ pub mod mutate;
 pub mod patch;
 pub mod print;
 pub mod rollout;
+pub mod unidiff;
 pub mod wait;
 pub mod workloads;
 
