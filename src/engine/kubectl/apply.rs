@@ -167,7 +167,11 @@ pub fn apply_object(
             (false, Some(flag)) if flag != own => {
                 return Err(format!("error: the namespace from the provided object \"{own}\" does not match the namespace \"{flag}\". You must pass '--namespace={own}' to perform this operation."));
             }
-            (true, flag) => obj.meta_mut().namespace = flag.unwrap_or("default").to_string(),
+            (true, flag) => {
+                // Without `-n`, the current context's namespace, as kubectl does.
+                let ns = flag.or(cluster.kubeconfig.namespace()).unwrap_or("default");
+                obj.meta_mut().namespace = ns.to_string();
+            }
             _ => {}
         }
     } else {
@@ -572,7 +576,9 @@ pub fn create_generated(
                 .unwrap_or_default();
             let ns = match crate::engine::object::kind_info(kind) {
                 Some(k) if !k.namespaced => "",
-                _ => ns_flag.unwrap_or("default"),
+                _ => ns_flag
+                    .or(cluster.kubeconfig.namespace())
+                    .unwrap_or("default"),
             };
             let stored = cluster.store.get_object(kind, ns, name);
             match stored {

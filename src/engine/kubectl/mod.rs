@@ -4,6 +4,7 @@
 
 pub mod apply;
 pub mod args;
+pub mod config;
 pub mod describe;
 pub mod dryrun;
 pub mod fields;
@@ -127,9 +128,22 @@ fn run_only(cluster: &mut Cluster, line: &str, input: &Input, watch: Watch) -> (
         return (Output::err(HELP.trim_start()), Flow::Go);
     };
     let a = match Args::parse(rest) {
-        Ok(a) => a,
+        Ok(a) => a.with_context_namespace(cluster.kubeconfig.namespace()),
         Err(e) => return (Output::err(e), Flow::Go),
     };
+    // A context that names no cluster leaves kubectl nothing to talk to; only what
+    // runs in the client still works.
+    let client_only = matches!(
+        cmd.as_str(),
+        "config" | "help" | "--help" | "-h" | "explain" | "edit"
+    );
+    if !cluster.kubeconfig.reaches_cluster() && !client_only {
+        let text = match cmd.as_str() {
+            "version" => format!("{CLIENT_VERSION}{}", config::NO_SERVER),
+            _ => config::NO_SERVER.to_string(),
+        };
+        return (Output::err(text), Flow::Go);
+    }
     let (dry, warning) = match dry_run(cmd, &a) {
         Ok(d) => d,
         Err(o) => return (o, Flow::Go),
@@ -206,13 +220,19 @@ fn dispatch(
         "cordon" => mutate::cordon(cluster, a, true),
         "uncordon" => mutate::cordon(cluster, a, false),
         "run" => apply::run_pod(cluster, a),
+        "config" => config::config(cluster, a),
+        "cluster-info" => config::cluster_info(cluster, a),
         "api-resources" => api_resources(a),
         "logs" | "exec" | "attach" | "port-forward" | "cp" | "debug" | "top" | "proxy" => {
             no_containers(cmd)
         }
-        "version" => Output::ok("Client Version: v1.32.0\nKustomize Version: v5.5.0\nServer Version: v1.32.0 (kubeplay)\n"),
+        "version" => Output::ok(format!(
+            "{CLIENT_VERSION}Server Version: v1.32.0 (kubeplay)\n"
+        )),
         "help" | "--help" | "-h" => Output::ok(HELP.trim_start()),
-        other => Output::err(format!("error: unknown command \"{other}\" for \"kubectl\"\nRun 'kubectl --help' for usage.")),
+        other => Output::err(format!(
+            "error: unknown command \"{other}\" for \"kubectl\"\nRun 'kubectl --help' for usage."
+        )),
     };
     (out, Flow::Go)
 }
@@ -297,9 +317,12 @@ fn api_resources(a: &Args) -> Output {
     Output::ok(print::align_tabs(&text, print::TabConfig::GET))
 }
 
-/// The namespace a command acts in: `-n`, else `default`./// The namespace a command acts in: `-n`, else `default`.
+/// The namespace a command acts in: `-n`, else the current context's, else `default`.
 pub fn namespace(a: &Args) -> String {
-    a.get("--namespace").unwrap_or("default").to_string()
+    a.get("--namespace")
+        .or(a.context_namespace())
+        .unwrap_or("default")
+        .to_string()
 }
 
 /// kubectl's error for a flag a command does not take.
@@ -312,6 +335,9 @@ pub fn check_flags(a: &Args, cmd: &str, known: &[&str]) -> Result<(), Output> {
         None => Ok(()),
     }
 }
+
+/// The client's half of `kubectl version`.
+const CLIENT_VERSION: &str = "Client Version: v1.32.0\nKustomize Version: v5.5.0\n";
 
 const HELP: &str = "
 kubectl controls the kubeplay simulated cluster.
@@ -332,6 +358,7 @@ Deploy Commands:
   autoscale     Auto-scale a deployment
 
 Cluster Management Commands:
+  cluster-info  Display cluster information
   cordon        Mark node as unschedulable
   uncordon      Mark node as schedulable
   drain         Drain node in preparation for maintenance
@@ -352,5 +379,6 @@ Settings Commands:
 
 Other Commands:
   api-resources Print the supported API resources on the server
+  config        Modify kubeconfig files
   version       Print the client and server version information
 ";
