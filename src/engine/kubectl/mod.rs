@@ -15,6 +15,7 @@ pub mod mutate;
 pub mod patch;
 pub mod print;
 pub mod rollout;
+pub mod taint;
 pub mod unidiff;
 pub mod wait;
 pub mod workloads;
@@ -174,7 +175,8 @@ fn dry_run(cmd: &str, a: &Args) -> Result<(DryRun, Option<&'static str>), Output
     }
     let writes = match cmd {
         "apply" | "create" | "run" | "delete" | "scale" | "label" | "annotate" | "patch"
-        | "set" | "expose" | "autoscale" | "cordon" | "uncordon" | "drain" => true,
+        | "set" | "expose" | "autoscale" | "cordon" | "uncordon" | "drain"
+        | "taint" => true,
         "rollout" => matches!(
             a.positional.first().map(String::as_str),
             Some("undo" | "restart" | "pause" | "resume")
@@ -220,6 +222,7 @@ fn dispatch(
         "cordon" => mutate::cordon(cluster, a, true),
         "uncordon" => mutate::cordon(cluster, a, false),
         "run" => apply::run_pod(cluster, a),
+        "taint" => taint::taint(cluster, a),
         "config" => config::config(cluster, a),
         "cluster-info" => config::cluster_info(cluster, a),
         "api-resources" => api_resources(a),
@@ -362,6 +365,7 @@ Cluster Management Commands:
   cordon        Mark node as unschedulable
   uncordon      Mark node as schedulable
   drain         Drain node in preparation for maintenance
+  taint         Update the taints on one or more nodes
 
 Troubleshooting and Debugging Commands:
   describe      Show details of a specific resource or group of resources
