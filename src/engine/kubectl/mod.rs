@@ -14,6 +14,7 @@ pub mod jsonpath;
 pub mod mutate;
 pub mod patch;
 pub mod print;
+pub mod replace;
 pub mod rollout;
 pub mod taint;
 pub mod unidiff;
@@ -175,7 +176,7 @@ fn dry_run(cmd: &str, a: &Args) -> Result<(DryRun, Option<&'static str>), Output
     }
     let writes = match cmd {
         "apply" | "create" | "run" | "delete" | "scale" | "label" | "annotate" | "patch"
-        | "set" | "expose" | "autoscale" | "cordon" | "uncordon" | "drain"
+        | "set" | "expose" | "autoscale" | "cordon" | "uncordon" | "drain" | "replace"
         | "taint" => true,
         "rollout" => matches!(
             a.positional.first().map(String::as_str),
@@ -208,6 +209,7 @@ fn dispatch(
         "rollout" => return rollout::rollout(cluster, a, watch),
         "drain" => return workloads::drain(cluster, a, watch),
         "wait" => return wait::wait(cluster, a, watch),
+        "replace" => return replace::replace(cluster, a, input, watch),
         "apply" => apply::apply(cluster, a, input, false),
         "create" => apply::create(cluster, a, input),
         "get" => get::get(cluster, a),
@@ -376,6 +378,7 @@ Advanced Commands (Intermediate):
 
 Advanced Commands:
   apply         Apply a configuration to a resource by file name or stdin
+  replace       Replace a resource by file name or stdin
 
 Settings Commands:
   label         Update the labels on a resource
