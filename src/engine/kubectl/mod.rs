@@ -6,6 +6,7 @@ pub mod apply;
 pub mod args;
 pub mod config;
 pub mod describe;
+pub mod diff;
 pub mod dryrun;
 pub mod fields;
 pub mod generate;
@@ -225,6 +226,7 @@ fn dispatch(
         "uncordon" => mutate::cordon(cluster, a, false),
         "run" => apply::run_pod(cluster, a),
         "taint" => taint::taint(cluster, a),
+        "diff" => diff::diff(cluster, a, input),
         "config" => config::config(cluster, a),
         "cluster-info" => config::cluster_info(cluster, a),
         "api-resources" => api_resources(a),
@@ -377,6 +379,7 @@ Advanced Commands (Intermediate):
   wait          Experimental: Wait for a specific condition on one or many resources
 
 Advanced Commands:
+  diff          Diff the live version against a would-be applied version
   apply         Apply a configuration to a resource by file name or stdin
   replace       Replace a resource by file name or stdin
 
