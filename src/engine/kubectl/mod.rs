@@ -8,6 +8,7 @@ pub mod config;
 pub mod describe;
 pub mod diff;
 pub mod dryrun;
+pub mod events;
 pub mod fields;
 pub mod generate;
 pub mod get;
@@ -227,6 +228,7 @@ fn dispatch(
         "run" => apply::run_pod(cluster, a),
         "taint" => taint::taint(cluster, a),
         "diff" => diff::diff(cluster, a, input),
+        "events" => events::events(cluster, a),
         "config" => config::config(cluster, a),
         "cluster-info" => config::cluster_info(cluster, a),
         "api-resources" => api_resources(a),
@@ -373,6 +375,7 @@ Cluster Management Commands:
 
 Troubleshooting and Debugging Commands:
   describe      Show details of a specific resource or group of resources
+  events        List events
 
 Advanced Commands (Intermediate):
   patch         Update fields of a resource
