@@ -231,6 +231,7 @@ fn dispatch(
         "events" => events::events(cluster, a),
         "config" => config::config(cluster, a),
         "cluster-info" => config::cluster_info(cluster, a),
+        "explain" | "edit" => not_here(cmd),
         "api-resources" => api_resources(a),
         "logs" | "exec" | "attach" | "port-forward" | "cp" | "debug" | "top" | "proxy" => {
             no_containers(cmd)
@@ -285,6 +286,16 @@ fn no_containers(cmd: &str) -> Output {
     Output::err(format!(
         "error: kubeplay simulates containers without running them, so `kubectl {cmd}` has nothing to connect to; {instead}"
     ))
+}
+
+/// Commands kubeplay cannot carry out faithfully: `explain` reads the API server's
+/// OpenAPI documents, which the simulation does not have, and `edit` opens `$EDITOR`,
+/// which a console line has not. Each says so and points to what does the job here.
+fn not_here(cmd: &str) -> Output {
+    Output::err(match cmd {
+        "explain" => "error: kubeplay's API server has no OpenAPI documents for `kubectl explain` to read; `kubectl get KIND NAME -o yaml` shows every field an object has, and the Kubernetes API reference (https://kubernetes.io/docs/reference/kubernetes-api/) says what each field means",
+        _ => "error: `kubectl edit` opens an editor, and a kubectl line here has none; change objects with `kubectl patch`, `kubectl set image`, `kubectl scale` or `kubectl label`, or edit the manifest and `kubectl apply -f` it. In the page, `kubectl get deployment web -o yaml` then Open in editor puts the object in the editor, ready to change and apply",
+    })
 }
 
 /// `kubectl api-resources`: the resource types this cluster serves.
@@ -358,8 +369,10 @@ Basic Commands:
   delete        Delete resources by file names, stdin, resources and names, or by label selector
 
 Basic Commands (Intermediate):
+  explain       Get documentation for a resource (not in kubeplay: see `kubectl get -o yaml`)
   expose        Take a deployment or pod and expose it as a new Kubernetes service
   set           Set specific features on objects (set image)
+  edit          Edit a resource on the server (not in kubeplay: see `kubectl patch`)
 
 Deploy Commands:
   rollout       Manage the rollout of a resource
