@@ -13,11 +13,47 @@ pub enum Edit {
     Insert(usize),
 }
 
+/// The most differing lines [`edits`] searches a shortest script for: past it, the
+/// trace would outgrow a few megabytes, and the lines between the common start and
+/// end are listed as all removed, then all added (still a correct diff).
+pub const MAX_EDIT_DISTANCE: usize = 1000;
+
 /// A shortest edit script turning `old` into `new` (Myers 1986, the greedy forward
-/// search with its trace kept for the walk back). Costs O((N+M)·D) time and O(D²)
-/// memory, D being the number of lines that differ: small for the usual edit of a
-/// manifest, whatever its length.
+/// search with its trace kept for the walk back), after the lines both start and end
+/// with are set aside. Costs O((N+M)·D) time and O(D²) memory, D being the number of
+/// lines that differ: small for the usual edit of a manifest, whatever its length.
 pub fn edits<T: PartialEq>(old: &[T], new: &[T]) -> Vec<Edit> {
+    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let suffix = old[prefix..]
+        .iter()
+        .rev()
+        .zip(new[prefix..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let (mid_old, mid_new) = (
+        &old[prefix..old.len() - suffix],
+        &new[prefix..new.len() - suffix],
+    );
+    let middle = myers(mid_old, mid_new).unwrap_or_else(|| {
+        (0..mid_old.len())
+            .map(Edit::Delete)
+            .chain((0..mid_new.len()).map(Edit::Insert))
+            .collect()
+    });
+    let shift = |e: Edit| match e {
+        Edit::Keep(i, j) => Edit::Keep(i + prefix, j + prefix),
+        Edit::Delete(i) => Edit::Delete(i + prefix),
+        Edit::Insert(j) => Edit::Insert(j + prefix),
+    };
+    (0..prefix)
+        .map(|i| Edit::Keep(i, i))
+        .chain(middle.into_iter().map(shift))
+        .chain((0..suffix).map(|k| Edit::Keep(old.len() - suffix + k, new.len() - suffix + k)))
+        .collect()
+}
+
+/// Myers' search, or `None` when more than [`MAX_EDIT_DISTANCE`] lines differ.
+fn myers<T: PartialEq>(old: &[T], new: &[T]) -> Option<Vec<Edit>> {
     let (n, m) = (old.len() as isize, new.len() as isize);
     let max = n + m;
     // v[k + offset]: the furthest x reached on diagonal k = x - y.
@@ -26,6 +62,9 @@ pub fn edits<T: PartialEq>(old: &[T], new: &[T]) -> Vec<Edit> {
     let mut trace: Vec<Vec<isize>> = Vec::new();
     let at = |k: isize| (k + offset) as usize;
     'search: for d in 0..=max {
+        if d as usize > MAX_EDIT_DISTANCE {
+            return None;
+        }
         trace.push(v[at(-d)..=at(d)].to_vec());
         let mut k = -d;
         while k <= d {
@@ -80,7 +119,7 @@ pub fn edits<T: PartialEq>(old: &[T], new: &[T]) -> Vec<Edit> {
         y = prev_y;
     }
     script.reverse();
-    script
+    Some(script)
 }
 
 /// The hunks of `diff -u` between two texts (no `---`/`+++` header), empty when they
@@ -208,6 +247,18 @@ mod tests {
             })
             .collect();
         assert_eq!(rebuilt, b);
+    }
+
+    #[test]
+    fn past_the_distance_cap_the_middle_is_removed_then_added() {
+        let old: Vec<String> = (0..3000).map(|i| format!("a{i}")).collect();
+        let mut new: Vec<String> = (0..3000).map(|i| format!("b{i}")).collect();
+        new[0] = old[0].clone();
+        let script = edits(&old, &new);
+        assert_eq!(script[0], Edit::Keep(0, 0), "the common start is kept");
+        assert_eq!(script[1], Edit::Delete(1));
+        assert_eq!(script.last(), Some(&Edit::Insert(2999)));
+        assert_eq!(script.len(), 1 + 2 * 2999);
     }
 
     #[test]
