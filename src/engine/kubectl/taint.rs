@@ -352,7 +352,7 @@ fn explain(node: &str, changes: &TaintChanges) -> String {
     for t in &changes.add {
         let effect = match t.effect.as_str() {
             "NoSchedule" => "the scheduler places no pod there unless it tolerates the taint; pods already there stay",
-            "PreferNoSchedule" => "the scheduler avoids the node for pods that do not tolerate the taint, but may still use it",
+            "PreferNoSchedule" => "in Kubernetes the scheduler only avoids the node for pods that do not tolerate the taint; kubeplay's scheduler does not weigh it, so here it changes nothing",
             _ => "no new pod goes there without a toleration; in Kubernetes the taint manager also evicts running pods that do not tolerate it, which kubeplay simulates only for the unreachable taint a failed node gets",
         };
         parts.push(format!(
