@@ -57,6 +57,77 @@ fn manifest(replicas: u8, image: &str, recreate: bool) -> String {
     )
 }
 
+/// kubectl commands for [`no_kubectl_command_panics`], the newer ones among them.
+const COMMANDS: &[&str] = &[
+    "taint",
+    "config",
+    "cluster-info",
+    "replace",
+    "diff",
+    "events",
+    "explain",
+    "edit",
+    "get",
+    "apply",
+    "delete",
+    "describe",
+    "label",
+    "version",
+];
+
+/// Arguments those commands take, right and wrong.
+const ARGS: &[&str] = &[
+    "nodes",
+    "node",
+    "node-1",
+    "node-9",
+    "pods",
+    "deployment",
+    "deployment/web",
+    "web",
+    "-f",
+    "-",
+    "--force",
+    "--all",
+    "-l",
+    "kubernetes.io/hostname=node-1",
+    "a=b:NoSchedule",
+    "a:NoExecute-",
+    "a-",
+    "a=b",
+    ":NoSchedule",
+    "=:",
+    "--overwrite",
+    "set-context",
+    "use-context",
+    "get-contexts",
+    "view",
+    "current-context",
+    "--current",
+    "--namespace=dev",
+    "--namespace=",
+    "-n",
+    "default",
+    "--cluster=kubeplay",
+    "--user=kubeplay",
+    "kubeplay",
+    "--for",
+    "pod/x",
+    "deploy/web",
+    "--types=Warning,Normal",
+    "-A",
+    "dump",
+    "--minify",
+    "--dry-run=server",
+    "--dry-run=client",
+    "-o",
+    "yaml",
+    "name",
+    "jsonpath={.a}",
+    "--grace-period=0",
+    "--no-headers",
+];
+
 fn kubectl(c: &mut Cluster, line: &str, stdin: Option<&str>) {
     let _ = kubectl::run(
         c,
@@ -219,6 +290,29 @@ proptest! {
         let a = run(&actions).map(|c| c.snapshot());
         let b = run(&actions).map(|c| c.snapshot());
         prop_assert!(a == b);
+    }
+
+    /// Command names with arguments drawn from what they take, on a cluster with a
+    /// workload, so the commands' own paths run rather than their usage errors.
+    #[test]
+    fn no_kubectl_command_panics(
+        cmd in prop::sample::select(COMMANDS),
+        args in prop::collection::vec(prop_oneof![
+            3 => prop::sample::select(ARGS).prop_map(str::to_string),
+            1 => "[ -~]{0,8}",
+        ], 0..7),
+        stdin in prop_oneof![
+            Just(manifest(2, "nginx:1.28", false)),
+            Just("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  a: YQ==\n".to_string()),
+            "[ -~\n]{0,40}",
+        ],
+    ) {
+        let mut c = Cluster::new(1);
+        kubectl(&mut c, "kubectl apply -f -", Some(&manifest(1, "nginx:1.27", false)));
+        let line = format!("kubectl {cmd} {}", args.join(" "));
+        kubectl(&mut c, &line, Some(&stdin));
+        kubectl(&mut c, &line, Some(&stdin));
+        kubectl(&mut c, "kubectl get pods", None);
     }
 
     #[test]

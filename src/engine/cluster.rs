@@ -84,6 +84,10 @@ pub struct Cluster {
     event_index: BTreeMap<String, (String, String)>,
     event_seq: u64,
     node_count: u32,
+    /// The kubeconfig kubectl reads (contexts, the current one and its namespace):
+    /// client state, kept here so snapshots and replays carry it.
+    #[serde(default)]
+    pub kubeconfig: super::kubectl::config::KubeConfig,
     /// Bumped when something outside the store that controllers read changes (a node's
     /// kubelet fails, load is set, an image is pushed), so cached quiet passes rerun.
     #[serde(skip)]
@@ -131,6 +135,7 @@ impl Cluster {
             event_index: BTreeMap::new(),
             event_seq: 0,
             node_count: 0,
+            kubeconfig: Default::default(),
             epoch: 0,
             quiet: QuietPasses::default(),
             react_inline: true,

@@ -137,7 +137,8 @@ pub fn run_step_watched(
         },
         ["node", verb, name, rest @ ..] => node(cluster, verb, name, rest, watch).map_err(err),
         ["traffic", rest @ ..] => {
-            let (ns, rest) = namespace_flag(rest);
+            let default_ns = cluster.kubeconfig.namespace().unwrap_or("default");
+            let (ns, rest) = namespace_flag(rest, default_ns);
             let [svc, n] = rest.as_slice() else {
                 return Err(err("usage: traffic SERVICE N [-n NAMESPACE]".into()));
             };
@@ -151,7 +152,8 @@ pub fn run_step_watched(
             }
         }
         ["load", rest @ ..] => {
-            let (ns, rest) = namespace_flag(rest);
+            let default_ns = cluster.kubeconfig.namespace().unwrap_or("default");
+            let (ns, rest) = namespace_flag(rest, default_ns);
             let [target, pct] = rest.as_slice() else {
                 return Err(err("usage: load DEPLOYMENT|SERVICE PERCENT% [-n NAMESPACE]".into()));
             };
@@ -231,8 +233,10 @@ fn node(
     }
 }
 
-fn namespace_flag<'a>(words: &[&'a str]) -> (String, Vec<&'a str>) {
-    let mut ns = "default".to_string();
+/// `-n NS` among a runner command's words, else `default_ns` (the current kubeconfig
+/// context's namespace, as for kubectl), and the other words.
+fn namespace_flag<'a>(words: &[&'a str], default_ns: &str) -> (String, Vec<&'a str>) {
+    let mut ns = default_ns.to_string();
     let mut rest = Vec::new();
     let mut it = words.iter();
     while let Some(w) = it.next() {

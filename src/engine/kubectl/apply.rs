@@ -1,4 +1,6 @@
-//! `kubectl apply`, `kubectl create -f`, `create deployment`, `create namespace`.
+//! `kubectl apply`, `kubectl create -f`, `create deployment`, `create namespace`, and
+//! the one path every manifest takes into the cluster ([`apply_object`]), which
+//! `kubectl replace` and `kubectl diff` use too.
 
 use super::args::Args;
 use super::dryrun::{self, DryRun};
@@ -15,13 +17,17 @@ use crate::engine::{defaults, validate};
 /// The annotation kubectl keeps the last applied manifest in.
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
-/// Whether objects that exist are updated (`apply`) or refused (`create`).
+/// Whether objects that exist are updated (`apply`), refused (`create`) or required
+/// (`replace`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// `kubectl apply`: create or update.
     Apply,
     /// `kubectl create`: create only.
     Create,
+    /// `kubectl replace`: a full update of an object that must exist; what the
+    /// manifest leaves out is gone, except what the server owns.
+    Replace,
 }
 
 /// `kubectl apply -f FILE`.
@@ -167,7 +173,11 @@ pub fn apply_object(
             (false, Some(flag)) if flag != own => {
                 return Err(format!("error: the namespace from the provided object \"{own}\" does not match the namespace \"{flag}\". You must pass '--namespace={own}' to perform this operation."));
             }
-            (true, flag) => obj.meta_mut().namespace = flag.unwrap_or("default").to_string(),
+            (true, flag) => {
+                // Without `-n`, the current context's namespace, as kubectl does.
+                let ns = flag.or(cluster.kubeconfig.namespace()).unwrap_or("default");
+                obj.meta_mut().namespace = ns.to_string();
+            }
             _ => {}
         }
     } else {
@@ -177,6 +187,10 @@ pub fn apply_object(
     let name = obj.meta().name.clone();
     if name.is_empty() && obj.meta().generate_name.is_none() {
         return Err(format!("error: error when retrieving current configuration of:\nResource: \"{kind}\", Name: \"\", Namespace: \"{ns}\"\nfrom server for: \"{source}\": resource name may not be empty"));
+    }
+    let plural = obj.info().map_or(kind.clone(), |k| k.qualified_plural());
+    if mode == Mode::Replace && cluster.store.get_object(&kind, &ns, &name).is_none() {
+        return Err(format!("Error from server (NotFound): error when replacing \"{source}\": {plural} \"{name}\" not found"));
     }
     if namespaced {
         match cluster.store.get::<Namespace>("", &ns) {
@@ -240,6 +254,15 @@ pub fn apply_object(
             "Error from server (AlreadyExists): error when creating \"{source}\": {} \"{name}\" already exists",
             obj.info().map_or(kind.clone(), |k| k.qualified_plural())
         )),
+        Some(old) if mode == Mode::Replace => {
+            let stale = &obj.meta().resource_version;
+            if !stale.is_empty() && *stale != old.meta().resource_version {
+                return Err(format!("Error from server (Conflict): error when replacing \"{source}\": Operation cannot be fulfilled on {plural} \"{name}\": the object has been modified; please apply your changes to the latest version and try again"));
+            }
+            cluster.update(replace_into(old, obj));
+            cluster.explain("kubectl", ObjRef::new(&kind, &ns, &name), format!("kubectl replace wrote a whole new desired state for {kind} {name}: fields the manifest leaves out are gone (apply would have kept them); controllers now work to make the cluster match it."));
+            Ok(format!("{shown} replaced"))
+        }
         Some(old) => {
             if old.meta().is_deleting() {
                 return Err(format!("Error from server (Conflict): error when applying patch to {shown}: object is being deleted"));
@@ -315,20 +338,7 @@ fn merge_into(old: Object, new: Object, user_set_replicas: bool) -> Object {
             Object::ReplicaSet(r)
         }
         (Object::Service(o), Object::Service(mut n)) => {
-            if n.spec.cluster_ip.is_none() {
-                n.spec.cluster_ip = o.spec.cluster_ip.clone();
-                n.spec.cluster_ips = o.spec.cluster_ips.clone();
-            }
-            for p in &mut n.spec.ports {
-                if p.node_port.is_none() {
-                    p.node_port = o
-                        .spec
-                        .ports
-                        .iter()
-                        .find(|q| q.port == p.port)
-                        .and_then(|q| q.node_port);
-                }
-            }
+            keep_allocated(&o, &mut n);
             Object::Service(Service {
                 metadata: meta(&o.metadata, &n.metadata),
                 spec: n.spec,
@@ -367,6 +377,79 @@ fn merge_into(old: Object, new: Object, user_set_replicas: bool) -> Object {
         }
         (_, n) => n,
     }
+}
+
+/// The cluster IPs and node ports a Service manifest leaves out stay as allocated, as
+/// the API server's `patchAllocatedValues` keeps them on an update.
+fn keep_allocated(old: &Service, new: &mut Service) {
+    if new.spec.cluster_ip.is_none() {
+        new.spec.cluster_ip = old.spec.cluster_ip.clone();
+        new.spec.cluster_ips = old.spec.cluster_ips.clone();
+    }
+    for p in &mut new.spec.ports {
+        if p.node_port.is_none() {
+            p.node_port = old
+                .spec
+                .ports
+                .iter()
+                .find(|q| q.port == p.port)
+                .and_then(|q| q.node_port);
+        }
+    }
+}
+
+/// The stored object after a replace: the manifest whole, with what only the server
+/// writes (identity, resource version, generation, status, a Service's allocated
+/// addresses and node ports) kept from the live object. A pod's spec is immutable but
+/// for its images, which is all a replace changes there.
+fn replace_into(old: Object, mut new: Object) -> Object {
+    {
+        let (o, n) = (old.meta(), new.meta_mut());
+        n.uid = o.uid.clone();
+        n.creation_timestamp = o.creation_timestamp.clone();
+        n.resource_version = o.resource_version.clone();
+        n.generation = o.generation;
+        n.deletion_timestamp = o.deletion_timestamp.clone();
+        n.deletion_grace_period_seconds = o.deletion_grace_period_seconds;
+    }
+    let new_meta = new.meta().clone();
+    let mut merged = match (old, new) {
+        (Object::Deployment(o), Object::Deployment(n)) => Object::Deployment(Deployment {
+            status: o.status,
+            ..n
+        }),
+        (Object::ReplicaSet(o), Object::ReplicaSet(n)) => Object::ReplicaSet(ReplicaSet {
+            status: o.status,
+            ..n
+        }),
+        (Object::Service(o), Object::Service(mut n)) => {
+            keep_allocated(&o, &mut n);
+            Object::Service(Service {
+                status: o.status,
+                ..n
+            })
+        }
+        (o @ Object::Pod(_), n @ Object::Pod(_)) => merge_into(o, n, true),
+        (Object::Namespace(o), Object::Namespace(n)) => Object::Namespace(Namespace {
+            spec: o.spec,
+            status: o.status,
+            ..n
+        }),
+        (Object::Node(o), Object::Node(n)) => Object::Node(Node {
+            status: o.status,
+            ..n
+        }),
+        (Object::HorizontalPodAutoscaler(o), Object::HorizontalPodAutoscaler(n)) => {
+            Object::HorizontalPodAutoscaler(HorizontalPodAutoscaler {
+                status: o.status,
+                ..n
+            })
+        }
+        (_, n) => n,
+    };
+    // merge_into keeps the old metadata; a replace takes the manifest's.
+    *merged.meta_mut() = new_meta;
+    merged
 }
 
 /// The container name kubectl derives from an image (`gcr.io/x/kuard-amd64:blue` -> `kuard-amd64`).
@@ -587,7 +670,9 @@ pub fn create_generated(
                 .unwrap_or_default();
             let ns = match crate::engine::object::kind_info(kind) {
                 Some(k) if !k.namespaced => "",
-                _ => ns_flag.unwrap_or("default"),
+                _ => ns_flag
+                    .or(cluster.kubeconfig.namespace())
+                    .unwrap_or("default"),
             };
             let stored = cluster.store.get_object(kind, ns, name);
             match stored {

@@ -105,6 +105,9 @@ const VALUE_FLAGS: &[&str] = &[
     "--tcp",
     "--template",
     "--request-timeout",
+    "--types",
+    "--cluster",
+    "--user",
 ];
 
 /// Short and long spellings of the same flag.
@@ -129,6 +132,10 @@ pub struct Args {
     /// Words that are not flags.
     pub positional: Vec<String>,
     flags: BTreeMap<String, Vec<String>>,
+    /// The current kubeconfig context's namespace, which kubectl uses where `-n` is not
+    /// given; kept apart from the flag, since only an explicit `-n` is enforced against
+    /// the namespace a manifest names.
+    context_namespace: Option<String>,
 }
 
 impl Args {
@@ -184,6 +191,18 @@ impl Args {
             i += 1;
         }
         Ok(a)
+    }
+
+    /// These arguments with the namespace of the current context, used where `-n` is
+    /// not given (`kubectl config set-context --current --namespace=dev`).
+    pub fn with_context_namespace(mut self, ns: Option<&str>) -> Args {
+        self.context_namespace = ns.filter(|n| !n.is_empty()).map(str::to_string);
+        self
+    }
+
+    /// The current context's namespace, if it names one.
+    pub fn context_namespace(&self) -> Option<&str> {
+        self.context_namespace.as_deref()
     }
 
     /// The last value of a flag.

@@ -93,7 +93,7 @@ pub fn select(
     } else {
         for n in names {
             let ns = if kind.namespaced {
-                ns.unwrap_or("default")
+                ns.or(cluster.kubeconfig.namespace()).unwrap_or("default")
             } else {
                 ""
             };

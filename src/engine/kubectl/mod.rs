@@ -4,8 +4,11 @@
 
 pub mod apply;
 pub mod args;
+pub mod config;
 pub mod describe;
+pub mod diff;
 pub mod dryrun;
+pub mod events;
 pub mod fields;
 pub mod generate;
 pub mod get;
@@ -13,7 +16,10 @@ pub mod jsonpath;
 pub mod mutate;
 pub mod patch;
 pub mod print;
+pub mod replace;
 pub mod rollout;
+pub mod taint;
+pub mod unidiff;
 pub mod wait;
 pub mod watch;
 pub mod workloads;
@@ -127,9 +133,22 @@ fn run_only(cluster: &mut Cluster, line: &str, input: &Input, watch: Watch) -> (
         return (Output::err(HELP.trim_start()), Flow::Go);
     };
     let a = match Args::parse(rest) {
-        Ok(a) => a,
+        Ok(a) => a.with_context_namespace(cluster.kubeconfig.namespace()),
         Err(e) => return (Output::err(e), Flow::Go),
     };
+    // A context that names no cluster leaves kubectl nothing to talk to; only what
+    // runs in the client still works.
+    let client_only = matches!(
+        cmd.as_str(),
+        "config" | "help" | "--help" | "-h" | "explain" | "edit"
+    );
+    if !cluster.kubeconfig.reaches_cluster() && !client_only {
+        let text = match cmd.as_str() {
+            "version" => format!("{CLIENT_VERSION}{}", config::NO_SERVER),
+            _ => config::NO_SERVER.to_string(),
+        };
+        return (Output::err(text), Flow::Go);
+    }
     let (dry, warning) = match dry_run(cmd, &a) {
         Ok(d) => d,
         Err(o) => return (o, Flow::Go),
@@ -160,7 +179,8 @@ fn dry_run(cmd: &str, a: &Args) -> Result<(DryRun, Option<&'static str>), Output
     }
     let writes = match cmd {
         "apply" | "create" | "run" | "delete" | "scale" | "label" | "annotate" | "patch"
-        | "set" | "expose" | "autoscale" | "cordon" | "uncordon" | "drain" => true,
+        | "set" | "expose" | "autoscale" | "cordon" | "uncordon" | "drain" | "replace"
+        | "taint" => true,
         "rollout" => matches!(
             a.positional.first().map(String::as_str),
             Some("undo" | "restart" | "pause" | "resume")
@@ -195,6 +215,7 @@ fn dispatch(
         "get" if a.bool("--watch") || a.bool("--watch-only") => {
             return watch::get_watch(cluster, a, watch)
         }
+        "replace" => return replace::replace(cluster, a, input, watch),
         "apply" => apply::apply(cluster, a, input, false),
         "create" => apply::create(cluster, a, input),
         "get" => get::get(cluster, a),
@@ -209,13 +230,23 @@ fn dispatch(
         "cordon" => mutate::cordon(cluster, a, true),
         "uncordon" => mutate::cordon(cluster, a, false),
         "run" => apply::run_pod(cluster, a),
+        "taint" => taint::taint(cluster, a),
+        "diff" => diff::diff(cluster, a, input),
+        "events" => events::events(cluster, a),
+        "config" => config::config(cluster, a),
+        "cluster-info" => config::cluster_info(cluster, a),
+        "explain" | "edit" => not_here(cmd),
         "api-resources" => api_resources(a),
         "logs" | "exec" | "attach" | "port-forward" | "cp" | "debug" | "top" | "proxy" => {
             no_containers(cmd)
         }
-        "version" => Output::ok("Client Version: v1.32.0\nKustomize Version: v5.5.0\nServer Version: v1.32.0 (kubeplay)\n"),
+        "version" => Output::ok(format!(
+            "{CLIENT_VERSION}Server Version: v1.32.0 (kubeplay)\n"
+        )),
         "help" | "--help" | "-h" => Output::ok(HELP.trim_start()),
-        other => Output::err(format!("error: unknown command \"{other}\" for \"kubectl\"\nRun 'kubectl --help' for usage.")),
+        other => Output::err(format!(
+            "error: unknown command \"{other}\" for \"kubectl\"\nRun 'kubectl --help' for usage."
+        )),
     };
     (out, Flow::Go)
 }
@@ -261,6 +292,16 @@ fn no_containers(cmd: &str) -> Output {
     ))
 }
 
+/// Commands kubeplay cannot carry out faithfully: `explain` reads the API server's
+/// OpenAPI documents, which the simulation does not have, and `edit` opens `$EDITOR`,
+/// which a console line has not. Each says so and points to what does the job here.
+fn not_here(cmd: &str) -> Output {
+    Output::err(match cmd {
+        "explain" => "error: kubeplay's API server has no OpenAPI documents for `kubectl explain` to read; `kubectl get KIND NAME -o yaml` shows every field an object has, and the Kubernetes API reference (https://kubernetes.io/docs/reference/kubernetes-api/) says what each field means",
+        _ => "error: `kubectl edit` opens an editor, and a kubectl line here has none; change objects with `kubectl patch`, `kubectl set image`, `kubectl scale` or `kubectl label`, or edit the manifest and `kubectl apply -f` it. In the page, `kubectl get deployment web -o yaml` then Open in editor puts the object in the editor, ready to change and apply",
+    })
+}
+
 /// `kubectl api-resources`: the resource types this cluster serves.
 fn api_resources(a: &Args) -> Output {
     if let Err(o) = check_flags(a, "api-resources", &["--namespaced", "--no-headers"]) {
@@ -300,9 +341,12 @@ fn api_resources(a: &Args) -> Output {
     Output::ok(print::align_tabs(&text, print::TabConfig::GET))
 }
 
-/// The namespace a command acts in: `-n`, else `default`./// The namespace a command acts in: `-n`, else `default`.
+/// The namespace a command acts in: `-n`, else the current context's, else `default`.
 pub fn namespace(a: &Args) -> String {
-    a.get("--namespace").unwrap_or("default").to_string()
+    a.get("--namespace")
+        .or(a.context_namespace())
+        .unwrap_or("default")
+        .to_string()
 }
 
 /// kubectl's error for a flag a command does not take.
@@ -316,6 +360,9 @@ pub fn check_flags(a: &Args, cmd: &str, known: &[&str]) -> Result<(), Output> {
     }
 }
 
+/// The client's half of `kubectl version`.
+const CLIENT_VERSION: &str = "Client Version: v1.32.0\nKustomize Version: v5.5.0\n";
+
 const HELP: &str = "
 kubectl controls the kubeplay simulated cluster.
 
@@ -326,8 +373,10 @@ Basic Commands:
   delete        Delete resources by file names, stdin, resources and names, or by label selector
 
 Basic Commands (Intermediate):
+  explain       Get documentation for a resource (not in kubeplay: see `kubectl get -o yaml`)
   expose        Take a deployment or pod and expose it as a new Kubernetes service
   set           Set specific features on objects (set image)
+  edit          Edit a resource on the server (not in kubeplay: see `kubectl patch`)
 
 Deploy Commands:
   rollout       Manage the rollout of a resource
@@ -335,19 +384,24 @@ Deploy Commands:
   autoscale     Auto-scale a deployment
 
 Cluster Management Commands:
+  cluster-info  Display cluster information
   cordon        Mark node as unschedulable
   uncordon      Mark node as schedulable
   drain         Drain node in preparation for maintenance
+  taint         Update the taints on one or more nodes
 
 Troubleshooting and Debugging Commands:
   describe      Show details of a specific resource or group of resources
+  events        List events
 
 Advanced Commands (Intermediate):
   patch         Update fields of a resource
   wait          Experimental: Wait for a specific condition on one or many resources
 
 Advanced Commands:
+  diff          Diff the live version against a would-be applied version
   apply         Apply a configuration to a resource by file name or stdin
+  replace       Replace a resource by file name or stdin
 
 Settings Commands:
   label         Update the labels on a resource
@@ -355,5 +409,6 @@ Settings Commands:
 
 Other Commands:
   api-resources Print the supported API resources on the server
+  config        Modify kubeconfig files
   version       Print the client and server version information
 ";
