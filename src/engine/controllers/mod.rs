@@ -11,6 +11,7 @@ pub mod nodelifecycle;
 pub mod replicaset;
 pub mod scheduler;
 pub mod service;
+pub mod taint_eviction;
 
 use super::explain::{Cause, ObjRef};
 use super::kinds::{ObjectReference, Pod, PodStatus};
@@ -70,6 +71,9 @@ pub struct State {
     pub endpointslice: endpointslice::EndpointSliceState,
     /// Autoscalers and simulated load.
     pub hpa: hpa::HpaState,
+    /// When NoExecute taints appeared, for the taint eviction controller.
+    #[serde(default)]
+    pub taint_eviction: taint_eviction::TaintEvictionState,
     /// Resource version garbage collection last looked at.
     pub gc_seen: u64,
 }
@@ -304,6 +308,7 @@ pub const ORDER: &[Controller] = &[
     service::reconcile,
     endpointslice::reconcile,
     nodelifecycle::reconcile,
+    taint_eviction::reconcile,
     namespace::reconcile,
     gc::reconcile,
 ];
@@ -319,6 +324,7 @@ pub const NAMES: &[&str] = &[
     "endpoint-controller",
     "endpointslice-controller",
     "node-controller",
+    "taint-eviction-controller",
     "namespace-controller",
     "garbage-collector",
 ];

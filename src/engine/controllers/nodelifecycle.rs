@@ -1,9 +1,9 @@
-//! The node lifecycle controller and taint-based eviction: a node whose kubelet stops
-//! reporting goes NotReady (Unknown) after the grace period, gets the unreachable
-//! taints, its pods turn not ready, and after their tolerationSeconds (300 s by
-//! default) they are evicted so their controllers replace them elsewhere.
+//! The node lifecycle controller: a node whose kubelet stops reporting goes NotReady
+//! (Unknown) after the grace period, gets the unreachable taints, and its pods turn
+//! not ready. The taint eviction controller (`taint_eviction.rs`) evicts them after
+//! their tolerationSeconds (300 s by default) so their controllers replace them.
 
-use super::{obj_ref, Ctx};
+use super::Ctx;
 use crate::engine::explain::ObjRef;
 use crate::engine::kinds::{Condition, Node, Pod, Taint};
 use crate::engine::time::SimTime;
@@ -85,49 +85,9 @@ fn mark_unreachable(ctx: &mut Ctx, node: &Node, since: SimTime) {
                 "node-controller",
             );
         }
-        if pod.metadata.is_deleting() {
-            continue;
-        }
-        let tolerate_ms = toleration_ms(pod);
-        match tolerate_ms {
-            Some(ms) if ctx.now < tainted_at.plus_ms(ms) => ctx.out.wake_at(tainted_at.plus_ms(ms)),
-            Some(u64::MAX) => {}
-            _ => {
-                ctx.out.delete(pod, None);
-                ctx.out.event(
-                    pod,
-                    "Normal",
-                    "TaintManagerEviction",
-                    format!(
-                        "Marking for deletion Pod {}/{}",
-                        pod.metadata.namespace, pod.metadata.name
-                    ),
-                    "taint-eviction-controller",
-                );
-                ctx.out.cause("taint-eviction-controller", obj_ref(pod), Some(ObjRef::new("Node", "", &name)), format!("Pod {} tolerated the unreachable taint for {}s and no longer does, so it is evicted; its ReplicaSet creates a replacement on a healthy node. It stays Terminating until node {name} comes back.", pod.metadata.name, tolerate_ms.unwrap_or(0) / 1000));
-            }
-        }
     }
-}
-
-/// How long `pod` tolerates the unreachable NoExecute taint: `Some(u64::MAX)` forever,
-/// `None` not at all.
-pub fn toleration_ms(pod: &Pod) -> Option<u64> {
-    let taint = Taint {
-        key: UNREACHABLE.into(),
-        value: None,
-        effect: "NoExecute".into(),
-        time_added: None,
-    };
-    pod.spec
-        .tolerations
-        .iter()
-        .filter(|t| t.tolerates(&taint))
-        .map(|t| {
-            t.toleration_seconds
-                .map_or(u64::MAX, |s| s.max(0) as u64 * 1000)
-        })
-        .max()
+    // Eviction once the pods stop tolerating the taint is the taint eviction
+    // controller's (taint_eviction.rs), as for any NoExecute taint.
 }
 
 fn mark_reachable(ctx: &mut Ctx, node: &Node) {

@@ -1,8 +1,8 @@
 //! `kubectl taint`: adds, changes and removes node taints, with kubectl's parsing
 //! (`key[=value]:Effect`, `key:Effect-`, `key-`), its checks and its words
-//! (`tainted`, `untainted`, `modified`). The scheduler reads the taints; the eviction
-//! of running pods by a NoExecute taint is simulated for the unreachable taint only
-//! (see `controllers::nodelifecycle`).
+//! (`tainted`, `untainted`, `modified`). The scheduler reads the taints, and the taint
+//! eviction controller (`controllers::taint_eviction`) evicts the running pods a
+//! NoExecute taint no longer lets stay.
 
 use super::args::Args;
 use super::{check_flags, Output};
@@ -353,7 +353,7 @@ fn explain(node: &str, changes: &TaintChanges) -> String {
         let effect = match t.effect.as_str() {
             "NoSchedule" => "the scheduler places no pod there unless it tolerates the taint; pods already there stay",
             "PreferNoSchedule" => "in Kubernetes the scheduler only avoids the node for pods that do not tolerate the taint; kubeplay's scheduler does not weigh it, so here it changes nothing",
-            _ => "no new pod goes there without a toleration; in Kubernetes the taint manager also evicts running pods that do not tolerate it, which kubeplay simulates only for the unreachable taint a failed node gets",
+            _ => "no new pod goes there without a toleration, and the taint eviction controller evicts the running pods that do not tolerate it (those that tolerate it for tolerationSeconds, when that time is up)",
         };
         parts.push(format!(
             "kubectl tainted node {node} with {}: {effect}.",
