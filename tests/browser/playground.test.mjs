@@ -215,6 +215,20 @@ export const tests = [
     await waitForRunningPods(t, 5);
   }, { timeoutMs: 30_000 }),
 
+  test('a NoExecute taint typed in the console empties the node, and the pods come back elsewhere', async (t) => {
+    await openConverged(t);
+    await setSpeed(t, 5);
+    const input = t.byTestId('console-input');
+    await input.fill('kubectl taint nodes node-1 maintenance=true:NoExecute');
+    await input.press('Enter');
+    await t.page.waitForFunction(() => /node\/node-1 tainted/.test(document.querySelector('[data-testid=console-output]').innerText));
+    await waitForRunningPods(t, 3);
+    assert.equal(await t.page.locator('[data-testid=node][data-node=node-1] [data-testid=pod]').count(), 0, 'no pod left on node-1');
+    await input.fill('kubectl get events --field-selector reason=TaintManagerEviction');
+    await input.press('Enter');
+    await t.page.waitForFunction(() => /Marking for deletion Pod default\/web-/.test(document.querySelector('[data-testid=console-output]').innerText));
+  }, { timeoutMs: 30_000 }),
+
   test('a reload finds the editor text and the cluster as they were', async (t) => {
     await openConverged(t);
     await setSpeed(t, 5);
