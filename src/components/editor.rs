@@ -32,7 +32,7 @@ pub fn Editor() -> impl IntoView {
         let t = text.get_untracked();
         ui.sim.peek(|c| {
             problems.set(check_manifest(&t, &c.store));
-            diff.set(apply_diff(&t, &c.store));
+            diff.set(apply_diff(&t, c));
         });
     };
     check();

@@ -1062,12 +1062,18 @@ fn flatten(prefix: &str, v: &serde_json::Value, out: &mut BTreeMap<String, Strin
 /// The desired state before and after applying `text`: for each object, the fields of
 /// its spec (and labels) that would change. Objects that do not parse are left out (the
 /// editor's problems say why).
-pub fn apply_diff(text: &str, store: &Store) -> Vec<DiffEntry> {
+pub fn apply_diff(text: &str, cluster: &Cluster) -> Vec<DiffEntry> {
+    let store = &cluster.store;
+    // An object without a namespace goes where Apply puts it: the current context's.
+    let context_ns = cluster.kubeconfig.namespace().unwrap_or("default");
     parse_manifests(text)
         .objects
         .into_iter()
         .map(|po| {
             let mut obj = po.object;
+            if obj.info().is_none_or(|k| k.namespaced) && obj.meta().namespace.is_empty() {
+                obj.meta_mut().namespace = context_ns.to_string();
+            }
             apply_defaults(&mut obj);
             let display = match obj.info() {
                 Some(k) => format!("{}/{}", k.qualified(), obj.meta().name),
@@ -1386,11 +1392,34 @@ mod tests {
     }
 
     #[test]
+    fn the_preview_compares_with_the_current_contexts_namespace() {
+        let mut c = started();
+        c.settle();
+        assert_eq!(apply_diff(STARTER_YAML, &c)[0].verb, "unchanged");
+        let run = |c: &mut Cluster, line: &str| {
+            crate::engine::kubectl::run(c, line, &crate::engine::kubectl::Input::none())
+        };
+        assert!(run(&mut c, "kubectl create namespace dev").ok);
+        assert!(
+            run(
+                &mut c,
+                "kubectl config set-context --current --namespace=dev"
+            )
+            .ok
+        );
+        assert_eq!(
+            apply_diff(STARTER_YAML, &c)[0].verb,
+            "created",
+            "in dev there is no web yet"
+        );
+    }
+
+    #[test]
     fn a_rollout_shows_two_revisions_and_the_old_pods_in_words() {
         let mut c = started();
         c.settle();
         let yaml = STARTER_YAML.replace("nginx:1.27", "nginx:1.26");
-        let diff = apply_diff(&yaml, &c.store);
+        let diff = apply_diff(&yaml, &c);
         assert_eq!(diff[0].verb, "configured");
         assert_eq!(
             diff[0].changes,
