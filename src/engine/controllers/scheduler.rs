@@ -1,6 +1,7 @@
 //! The scheduler: binds pending pods to nodes. Filters (NodeUnschedulable,
 //! TaintToleration, NodeAffinity via nodeSelector, NodeResourcesFit), then scores
-//! (LeastAllocated, BalancedAllocation, spreading of a controller's pods), ties by name.
+//! (LeastAllocated, BalancedAllocation, spreading of a controller's pods, and
+//! TaintToleration's PreferNoSchedule, weighted 3), ties by name.
 
 use super::{obj_ref, Ctx};
 use crate::engine::explain::ObjRef;
@@ -196,6 +197,29 @@ pub fn score(
     least + balanced + 2 * spread
 }
 
+/// The weight of the TaintToleration score plugin in the default scheduler profile.
+pub const TAINT_TOLERATION_WEIGHT: i64 = 3;
+
+/// How many PreferNoSchedule taints of `node` the pod does not tolerate (the
+/// TaintToleration plugin's raw score).
+pub fn intolerable_preferences(pod: &Pod, node: &Node) -> usize {
+    node.spec
+        .taints
+        .iter()
+        .filter(|t| t.effect == "PreferNoSchedule" && !tolerated(&pod.spec.tolerations, t))
+        .count()
+}
+
+/// TaintToleration's normalized score, 0..=100: fewer intolerable PreferNoSchedule
+/// taints score higher, relative to the feasible node with the most
+/// (`NormalizeScore` with reverse = true).
+pub fn taint_toleration_score(intolerable: usize, most: usize) -> i64 {
+    if most == 0 {
+        return 100;
+    }
+    100 - (intolerable * 100 / most) as i64
+}
+
 /// The FailedScheduling message for per-node reasons, worded as `FitError` prints it.
 pub fn fit_error(total_nodes: usize, per_node: &[Vec<Cow<'static, str>>]) -> String {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
@@ -292,7 +316,7 @@ pub fn reconcile(ctx: &mut Ctx) {
             .entry(owner)
             .or_insert_with(|| vec![0; nodes.len()]);
         let max_same = counts.iter().copied().max().unwrap_or(0);
-        let mut best: Option<(i64, usize)> = None;
+        let mut feasible: Vec<(usize, i64, usize)> = Vec::new();
         let mut failures = Vec::new();
         let req = Requests::of(pod);
         for (i, node) in nodes.iter().enumerate() {
@@ -302,6 +326,14 @@ pub fn reconcile(ctx: &mut Ctx) {
                 continue;
             }
             let s = score(req, allocatable[i], &usage[i], counts[i], max_same);
+            feasible.push((i, s, intolerable_preferences(pod, node)));
+        }
+        // TaintToleration's score is normalized over the feasible nodes, so it is
+        // added once they are all known; ties go to the first node by name.
+        let most = feasible.iter().map(|f| f.2).max().unwrap_or(0);
+        let mut best: Option<(i64, usize)> = None;
+        for (i, s, prefer) in feasible {
+            let s = s + TAINT_TOLERATION_WEIGHT * taint_toleration_score(prefer, most);
             if best.is_none_or(|(b, _)| s > b) {
                 best = Some((s, i));
             }
@@ -419,6 +451,19 @@ fn report_failure(ctx: &mut Ctx, pod: &Pod, message: String) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn taint_toleration_scores_reverse_the_intolerable_count() {
+        for (intolerable, most, want) in
+            [(0, 0, 100), (0, 2, 100), (1, 2, 50), (2, 2, 0), (1, 3, 67)]
+        {
+            assert_eq!(
+                taint_toleration_score(intolerable, most),
+                want,
+                "{intolerable}/{most}"
+            );
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -352,7 +352,7 @@ fn explain(node: &str, changes: &TaintChanges) -> String {
     for t in &changes.add {
         let effect = match t.effect.as_str() {
             "NoSchedule" => "the scheduler places no pod there unless it tolerates the taint; pods already there stay",
-            "PreferNoSchedule" => "in Kubernetes the scheduler only avoids the node for pods that do not tolerate the taint; kubeplay's scheduler does not weigh it, so here it changes nothing",
+            "PreferNoSchedule" => "the scheduler now prefers other nodes for pods that do not tolerate the taint, but still uses this one when nothing else fits; pods already there stay",
             _ => "no new pod goes there without a toleration, and the taint eviction controller evicts the running pods that do not tolerate it (those that tolerate it for tolerationSeconds, when that time is up)",
         };
         parts.push(format!(
