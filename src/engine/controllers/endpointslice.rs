@@ -21,7 +21,7 @@ use crate::engine::kinds::{
     DiscoveryEndpoint, DiscoveryEndpointPort, EndpointConditions, EndpointSlice, Node,
     ObjectReference, Pod, Service,
 };
-use crate::engine::meta::{map_selects, ObjectMeta, StringMap};
+use crate::engine::meta::{ObjectMeta, StringMap};
 use crate::engine::store::Store;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -84,10 +84,7 @@ pub fn reconcile(ctx: &mut Ctx) {
 fn sync_service(ctx: &mut Ctx, svc: &Service) {
     let store = ctx.store;
     let ns = &svc.metadata.namespace;
-    let pods: Vec<&Pod> = store
-        .list_in::<Pod>(ns)
-        .filter(|p| map_selects(&svc.spec.selector, &p.metadata.labels))
-        .collect();
+    let pods = super::service::selected_pods(store, svc);
     let existing: Vec<&EndpointSlice> = store
         .list_in::<EndpointSlice>(ns)
         .filter(|s| {

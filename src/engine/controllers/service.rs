@@ -7,6 +7,7 @@ use crate::engine::kinds::*;
 use crate::engine::meta::{map_selects, ObjectMeta};
 use crate::engine::object::Object;
 use crate::engine::quantity::IntOrString;
+use crate::engine::store::Store;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -203,13 +204,19 @@ pub fn desired_endpoints(svc: &Service, pods: &[&Pod]) -> Vec<EndpointSubset> {
         .collect()
 }
 
+/// The pods in the Service's namespace its selector matches: what both the Endpoints
+/// and the EndpointSlice controllers list.
+pub fn selected_pods<'a>(store: &'a Store, svc: &'a Service) -> Vec<&'a Pod> {
+    store
+        .list_in::<Pod>(&svc.metadata.namespace)
+        .filter(|p| map_selects(&svc.spec.selector, &p.metadata.labels))
+        .collect()
+}
+
 fn sync_endpoints(ctx: &mut Ctx, svc: &Service) {
     let store = ctx.store;
     let ns = &svc.metadata.namespace;
-    let pods: Vec<&Pod> = store
-        .list_in::<Pod>(ns)
-        .filter(|p| map_selects(&svc.spec.selector, &p.metadata.labels))
-        .collect();
+    let pods = selected_pods(store, svc);
     let subsets = desired_endpoints(svc, &pods);
     let existing = store.get::<Endpoints>(ns, &svc.metadata.name);
     let before = existing

@@ -230,6 +230,24 @@ fn list_value(objs: &[Object]) -> serde_json::Value {
     })
 }
 
+/// The table flags of `get` (`--show-labels`, `-A`, `--no-headers`, `-L`), for a
+/// wide table or not, in the order given (`sorted`) or kubectl's.
+pub fn table_options(a: &Args, wide: bool, sorted: bool) -> TableOptions {
+    TableOptions {
+        wide,
+        show_labels: a.bool("--show-labels"),
+        all_namespaces: a.bool("--all-namespaces"),
+        no_headers: a.bool("--no-headers"),
+        label_columns: a
+            .all("--label-columns")
+            .iter()
+            .flat_map(|s| s.split(','))
+            .map(str::to_string)
+            .collect(),
+        sorted,
+    }
+}
+
 /// `kubectl get`.
 pub fn get(cluster: &mut Cluster, a: &Args) -> Output {
     if let Err(o) = check_flags(
@@ -336,19 +354,7 @@ pub fn get(cluster: &mut Cluster, a: &Args) -> Output {
                 } else {
                     objs.clone()
                 };
-                let opts = TableOptions {
-                    wide: format == "wide",
-                    show_labels: a.bool("--show-labels"),
-                    all_namespaces: all_ns,
-                    no_headers: a.bool("--no-headers"),
-                    label_columns: a
-                        .all("--label-columns")
-                        .iter()
-                        .flat_map(|s| s.split(','))
-                        .map(str::to_string)
-                        .collect(),
-                    sorted: sort_by.is_some(),
-                };
+                let opts = table_options(a, format == "wide", sort_by.is_some());
                 tables.push(print::table(kind, &shown, &cluster.store, now, &opts));
             }
             _ => everything.extend(objs),

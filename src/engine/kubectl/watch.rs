@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::args::Args;
-use super::get::{parse_selection, select};
+use super::get::{parse_selection, select, table_options};
 use super::print::{no_resources, table_cells, RememberedWidths, TableOptions};
 use super::{check_flags, namespace, Output};
 use crate::engine::cluster::{Cluster, Flow, Watch};
@@ -172,18 +172,6 @@ fn watched(a: &Args) -> Result<Watched, Output> {
         names: names.clone(),
         ns: (!all_ns).then(|| namespace(a)),
         query,
-        opts: TableOptions {
-            wide: format == "wide",
-            show_labels: a.bool("--show-labels"),
-            all_namespaces: all_ns,
-            no_headers: a.bool("--no-headers"),
-            label_columns: a
-                .all("--label-columns")
-                .iter()
-                .flat_map(|s| s.split(','))
-                .map(str::to_string)
-                .collect(),
-            sorted: false,
-        },
+        opts: table_options(a, format == "wide", false),
     })
 }
